@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+using DeepSeek.Dapr.Contracts.Events;
+using DeepSeek.Dapr.Contracts.Internal;
+using DeepSeek.Dapr.Contracts.OpenAi;
+
+namespace DeepSeek.Dapr.Contracts;
+
+/// <summary>
+/// Source-generated serialisers for every wire type: snake_case like the OpenAI API, nulls omitted.
+/// Internal (service-to-service) types use the same options so one context serves every hop.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    AllowTrailingCommas = false,
+    NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(ChatCompletionRequest))]
+[JsonSerializable(typeof(ChatCompletion))]
+[JsonSerializable(typeof(ChatCompletionChunk))]
+[JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(ModelCard))]
+[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(KeyVerificationRequest))]
+[JsonSerializable(typeof(KeyVerificationResult))]
+[JsonSerializable(typeof(QuotaCheckRequest))]
+[JsonSerializable(typeof(QuotaDecision))]
+[JsonSerializable(typeof(ModelDescriptor))]
+[JsonSerializable(typeof(List<ModelDescriptor>))]
+[JsonSerializable(typeof(ContextRequest))]
+[JsonSerializable(typeof(ContextResult))]
+[JsonSerializable(typeof(ConversationTurn))]
+[JsonSerializable(typeof(GenerateRequest))]
+[JsonSerializable(typeof(UsageRecorded))]
+[JsonSerializable(typeof(ApiKeyRevoked))]
+[JsonSerializable(typeof(ModelUpdated))]
+[JsonSerializable(typeof(TrainingJobChanged))]
+public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -1,0 +1,1 @@
+Console.WriteLine("local-dapr: not built yet");
