@@ -7,7 +7,7 @@ namespace LocalDapr.Resources;
 
 /// <summary>
 /// Reads every <c>*.yaml</c>/<c>*.yml</c> file (multi-document) in the given folders, as daprd does for its
-/// resources paths. Documents without <c>apiVersion</c>/<c>kind</c> are skipped like daprd skips them; a
+/// resources paths. Documents that are not <c>dapr.io</c> resources are skipped like daprd skips them; a
 /// document that is not valid YAML, or lacks <c>metadata.name</c>, stops start-up with the file named.
 /// </summary>
 public static class ResourceLoader
@@ -57,7 +57,8 @@ public static class ResourceLoader
 
             var apiVersion = root["apiVersion"]?.GetValue<string>();
             var kind = root["kind"]?.GetValue<string>();
-            if (apiVersion is null || kind is null)
+            // Other Kubernetes objects (a kustomization.yaml beside the resources, say) are not Dapr's: skip them as daprd does.
+            if (apiVersion is null || kind is null || !apiVersion.StartsWith("dapr.io/", StringComparison.Ordinal))
             {
                 continue;
             }
