@@ -51,6 +51,12 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     private static void BindAppPort(this WebApplicationBuilder builder)
     {
+        // Explicit URLs (Kubernetes sets ASPNETCORE_URLS to listen on the pod IP for probes) win.
+        if (!string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]) || !string.IsNullOrEmpty(builder.Configuration["URLS"]))
+        {
+            return;
+        }
+
         var port = builder.Configuration["APP_PORT"];
         if (int.TryParse(port, out var p) && p > 0)
         {
