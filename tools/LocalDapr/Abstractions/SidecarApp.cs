@@ -24,6 +24,9 @@ public sealed class SidecarApp(string appId, int httpPort, int grpcPort, Resourc
 
     /// <summary><c>http</c>, <c>https</c>, <c>grpc</c>, <c>grpcs</c> or <c>h2c</c>; only http is served to apps for now.</summary>
     public string AppProtocol { get; init; } = "http";
+
+    /// <summary>Largest request body the sidecar accepts (daprd <c>maxBodySize</c>, default 4Mi).</summary>
+    public long MaxBodySizeBytes { get; init; } = 4 * 1024 * 1024;
 }
 
 /// <summary>Finds the sidecar a request arrived at (by local port). Implemented by the host.</summary>

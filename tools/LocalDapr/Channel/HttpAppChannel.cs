@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using LocalDapr.Abstractions;
+using LocalDapr.Telemetry;
+
+namespace LocalDapr.Channel;
+
+/// <summary>Sidecar → app calls made by runtime features (subscriptions, delivery, bindings).</summary>
+internal sealed class HttpAppChannel(AppInstanceRegistry registry, UpstreamInvoker upstream, ISidecarResolver sidecars) : IAppChannel
+{
+    public Task<HttpResponseMessage> SendAsync(string appId, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        var endpoint = registry.Next(appId)
+            ?? throw new HttpRequestException($"app {appId} has no healthy instance", null, System.Net.HttpStatusCode.ServiceUnavailable);
+
+        var relative = request.RequestUri is { IsAbsoluteUri: true } absolute ? absolute.PathAndQuery : request.RequestUri?.OriginalString ?? "/";
+        request.RequestUri = new Uri(endpoint.BaseAddress + (relative.StartsWith('/') ? relative : "/" + relative));
+
+        var appToken = sidecars.Find(appId)?.AppApiToken;
+        if (appToken is not null)
+        {
+            request.Headers.Remove(DaprHeaders.ApiToken);
+            request.Headers.TryAddWithoutValidation(DaprHeaders.ApiToken, appToken);
+        }
+
+        if (!request.Headers.Contains(DaprHeaders.TraceParent) && Activity.Current is { IdFormat: ActivityIdFormat.W3C } current)
+        {
+            request.Headers.TryAddWithoutValidation(DaprHeaders.TraceParent, current.Id);
+            if (current.TraceStateString is { Length: > 0 } state)
+            {
+                request.Headers.TryAddWithoutValidation(DaprHeaders.TraceState, state);
+            }
+        }
+
+        return SendCoreAsync(request, completion, cancellationToken);
+    }
+
+    public bool IsAvailable(string appId) => registry.HasHealthy(appId);
+
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        var response = await upstream.Invoker.SendAsync(request, cancellationToken);
+        if (completion == HttpCompletionOption.ResponseContentRead)
+        {
+            await response.Content.LoadIntoBufferAsync(cancellationToken);
+        }
+
+        return response;
+    }
+}

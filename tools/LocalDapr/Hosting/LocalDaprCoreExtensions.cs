@@ -1,0 +1,29 @@
+using LocalDapr.Abstractions;
+using LocalDapr.Channel;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LocalDapr.Hosting;
+
+/// <summary>The host's own services: sidecar lookup, app instances, the app channel, health and invocation.</summary>
+internal static class LocalDaprCoreExtensions
+{
+    public static IServiceCollection AddLocalDaprCore(this IServiceCollection services, IReadOnlyCollection<SidecarApp> sidecars)
+    {
+        var resolver = new SidecarResolver(sidecars);
+        services.AddSingleton(resolver);
+        services.AddSingleton<ISidecarResolver>(resolver);
+        services.AddSingleton<AppInstanceRegistry>();
+        services.AddSingleton<IAppInstanceRegistry>(sp => sp.GetRequiredService<AppInstanceRegistry>());
+        services.AddSingleton<UpstreamInvoker>();
+        services.AddSingleton<IAppChannel, HttpAppChannel>();
+        services.AddGrpc();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapLocalDaprCore(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealthApi();
+        return endpoints;
+    }
+}
