@@ -1,10 +1,14 @@
+using DeepSeek.Dapr.Auth;
+using DeepSeek.Dapr.Auth.Apis;
 using DeepSeek.Dapr.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddAuth();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapKeysApi();
 app.Run();
 
 public partial class Program;

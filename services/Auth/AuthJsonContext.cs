@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+using DeepSeek.Dapr.Auth.Keys;
+
+namespace DeepSeek.Dapr.Auth;
+
+/// <summary>Serialisers for what <c>auth</c> keeps in <c>auth-db</c>.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(ApiKeyRecord))]
+[JsonSerializable(typeof(UserKeyIndex))]
+public sealed partial class AuthJsonContext : JsonSerializerContext;

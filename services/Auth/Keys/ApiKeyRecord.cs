@@ -1,0 +1,28 @@
+using DeepSeek.Dapr.Contracts.Internal;
+
+namespace DeepSeek.Dapr.Auth.Keys;
+
+/// <summary>What <c>auth-db</c> holds per key, under <c>key-prefix:&lt;prefix&gt;</c>. Salt and hash are base64; no plaintext.</summary>
+public sealed record ApiKeyRecord(
+    string Id,
+    string Prefix,
+    string Salt,
+    string Hash,
+    string UserId,
+    string? Name,
+    IReadOnlyList<string> Scopes,
+    IReadOnlyList<string> AllowedModels,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? RevokedAt)
+{
+    public static string StateKey(string prefix) => $"key-prefix:{prefix}";
+
+    public ApiKeyInfo ToInfo() => new(Id, Prefix, UserId, Name, Scopes, AllowedModels, CreatedAt, ExpiresAt, RevokedAt);
+}
+
+/// <summary>The ids of a user's keys, under <c>user-keys:&lt;userId&gt;</c>, so listing needs no query API.</summary>
+public sealed record UserKeyIndex(IReadOnlyList<string> KeyIds)
+{
+    public static string StateKey(string userId) => $"user-keys:{userId}";
+}
