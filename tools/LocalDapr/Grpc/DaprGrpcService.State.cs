@@ -1,0 +1,106 @@
+using Dapr.Client.Autogen.Grpc.v1;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using LocalDapr.Abstractions;
+using LocalDapr.Components;
+using LocalDapr.State;
+
+namespace LocalDapr.Grpc;
+
+public sealed partial class DaprGrpcService
+{
+    private static readonly Empty EmptyReply = new();
+
+    public Task<GetStateResponse> GetState(GetStateRequest request, ServerCallContext context) => Guard(async () =>
+    {
+        var entry = await state.GetAsync(Caller(context).AppId, request.StoreName, request.Key, context.CancellationToken);
+        var response = new GetStateResponse();
+        if (entry is not null)
+        {
+            response.Data = ByteString.CopyFrom(entry.Value.Span);
+            response.Etag = entry.ETag;
+            if (entry.ExpiresAt is { } expires)
+            {
+                response.Metadata["ttlExpireTime"] = expires.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return response;
+    });
+
+    public Task<GetBulkStateResponse> GetBulkState(GetBulkStateRequest request, ServerCallContext context) => Guard(async () =>
+    {
+        var keys = request.Keys.ToArray();
+        var entries = await state.GetBulkAsync(Caller(context).AppId, request.StoreName, keys, context.CancellationToken);
+        var response = new GetBulkStateResponse();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var item = new BulkStateItem { Key = keys[i] };
+            if (entries[i] is { } entry)
+            {
+                item.Data = ByteString.CopyFrom(entry.Value.Span);
+                item.Etag = entry.ETag;
+            }
+
+            response.Items.Add(item);
+        }
+
+        return response;
+    });
+
+    public Task<Empty> SaveState(SaveStateRequest request, ServerCallContext context) => Guard(async () =>
+    {
+        var writes = request.States.Select(s => ToWrite(s, null)).ToArray();
+        await state.SaveAsync(Caller(context).AppId, request.StoreName, writes, context.CancellationToken);
+        return EmptyReply;
+    });
+
+    public Task<Empty> DeleteState(DeleteStateRequest request, ServerCallContext context) => Guard(async () =>
+    {
+        var delete = new StateDelete(request.Key, EtagOf(request.Etag), ToConcurrency(request.Options));
+        await state.DeleteAsync(Caller(context).AppId, request.StoreName, [delete], context.CancellationToken);
+        return EmptyReply;
+    });
+
+    public Task<Empty> DeleteBulkState(DeleteBulkStateRequest request, ServerCallContext context) => Guard(async () =>
+    {
+        var deletes = request.States.Select(s => new StateDelete(s.Key, EtagOf(s.Etag), ToConcurrency(s.Options))).ToArray();
+        await state.DeleteAsync(Caller(context).AppId, request.StoreName, deletes, context.CancellationToken);
+        return EmptyReply;
+    });
+
+    public Task<Empty> ExecuteStateTransaction(ExecuteStateTransactionRequest request, ServerCallContext context) => Guard(async () =>
+    {
+        var operations = request.Operations.Select(o => ToOperation(o, request.Metadata)).ToArray();
+        await state.TransactAsync(Caller(context).AppId, request.StoreName, operations, context.CancellationToken);
+        return EmptyReply;
+    });
+
+    private static StateOperation ToOperation(TransactionalStateOperation operation, IDictionary<string, string> requestMetadata)
+    {
+        var item = operation.Request ?? throw new DaprApiException(DaprApiError.Malformed("transaction operation has no request"));
+        return operation.OperationType.ToLowerInvariant() switch
+        {
+            "upsert" => new UpsertOperation(ToWrite(item, requestMetadata)),
+            "delete" => new DeleteOperation(new StateDelete(item.Key, EtagOf(item.Etag), ToConcurrency(item.Options))),
+            _ => throw new DaprApiException(DaprApiError.Malformed($"operation type {operation.OperationType} not supported")),
+        };
+    }
+
+    private static StateWrite ToWrite(StateItem item, IDictionary<string, string>? defaults)
+    {
+        var metadata = new Dictionary<string, string>(defaults ?? new Dictionary<string, string>());
+        foreach (var (key, value) in item.Metadata)
+        {
+            metadata[key] = value;
+        }
+
+        return new StateWrite(item.Key, item.Value.Memory, EtagOf(item.Etag), ToConcurrency(item.Options), StateRequests.TtlSeconds(metadata));
+    }
+
+    private static string? EtagOf(Etag? etag) => string.IsNullOrEmpty(etag?.Value) ? null : etag.Value;
+
+    private static Concurrency ToConcurrency(StateOptions? options) =>
+        options?.Concurrency == StateOptions.Types.StateConcurrency.ConcurrencyFirstWrite ? Concurrency.FirstWrite : Concurrency.LastWrite;
+}
