@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace LocalDapr.PubSub.InMemory;
+
+/// <summary>
+/// <c>pubsub.in-memory</c>. Differs from daprd on purpose: daprd keeps one broker per sidecar process, so apps
+/// never see each other's messages; here one broker per component name is shared by every app of the runtime,
+/// which is what makes it usable for a multi-app topology. Like daprd it delivers each message once to every
+/// subscribing app-id (replicas of one app-id compete through the app channel's round robin), and it never
+/// redelivers: a handler failure is logged and the message is gone, so retries come only from resiliency.
+/// </summary>
+public sealed class InMemoryPubSub(string name, ILogger<InMemoryPubSub> logger) : IPubSubComponent
+{
+    public const string ComponentType = "pubsub.in-memory";
+
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, Consumer>> _topics = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+
+    public string Name { get; } = name;
+
+    public string Type => ComponentType;
+
+    public IReadOnlyList<string> Capabilities { get; } = [];
+
+    public Task PublishAsync(PubSubMessage message, CancellationToken cancellationToken)
+    {
+        if (_topics.TryGetValue(message.Topic, out var consumers))
+        {
+            foreach (var consumer in consumers.Values)
+            {
+                // Handlers run concurrently and the publisher does not wait for them, as in components-contrib.
+                _ = Task.Run(() => DispatchAsync(consumer, message), CancellationToken.None);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IAsyncDisposable> SubscribeAsync(ComponentSubscription subscription, CancellationToken cancellationToken)
+    {
+        var consumer = new Consumer(subscription);
+        // One consumer per app-id and topic: a re-subscription (app restart) replaces the old one instead of adding.
+        _topics.GetOrAdd(subscription.Topic, _ => new(StringComparer.Ordinal))[subscription.AppId] = consumer;
+        return Task.FromResult<IAsyncDisposable>(new Unsubscriber(this, subscription.Topic, subscription.AppId, consumer));
+    }
+
+    private async Task DispatchAsync(Consumer consumer, PubSubMessage message)
+    {
+        try
+        {
+            await consumer.Subscription.Handler(message, _stopping.Token);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            PubSubLog.DeliveryAbandonedOnShutdown(logger, Name, message.Topic, consumer.Subscription.AppId);
+        }
+        catch (Exception ex)
+        {
+            PubSubLog.InMemoryHandlerFailed(logger, Name, message.Topic, consumer.Subscription.AppId, ex.Message);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        // The token source is not disposed: dispatches still running read its token while they unwind.
+        _stopping.Cancel();
+        _topics.Clear();
+        return ValueTask.CompletedTask;
+    }
+
+    private sealed record Consumer(ComponentSubscription Subscription);
+
+    private sealed class Unsubscriber(InMemoryPubSub owner, string topic, string appId, Consumer consumer) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            if (owner._topics.TryGetValue(topic, out var consumers))
+            {
+                consumers.TryRemove(KeyValuePair.Create(appId, consumer));
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+}
