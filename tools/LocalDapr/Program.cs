@@ -1,1 +1,1 @@
-Console.WriteLine("local-dapr: not built yet");
+return await LocalDapr.Cli.CliApp.RunAsync(args);
