@@ -1,0 +1,30 @@
+using System.Text.Json;
+using Dapr;
+using Dapr.Client;
+using DeepSeek.Dapr.Contracts;
+using DeepSeek.Dapr.Contracts.Events;
+
+namespace DeepSeek.Dapr.GatewayAi.Downstream;
+
+/// <summary>
+/// Publishes to the <c>pubsub</c> component. The event is serialised with the contracts' context (snake_case) through
+/// the byte API, so subscribers reading with ContractsJsonContext see the same field names as on every other hop.
+/// </summary>
+public sealed partial class DaprUsagePublisher(DaprClient dapr, ILogger<DaprUsagePublisher> logger) : IUsagePublisher
+{
+    public async Task PublishAsync(UsageRecorded usage, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(usage, ContractsJsonContext.Default.UsageRecorded);
+            await dapr.PublishByteEventAsync(Components.PubSub, Topics.UsageRecorded, bytes, "application/json", cancellationToken: cancellationToken);
+        }
+        catch (DaprException ex)
+        {
+            LogPublishFailed(logger, ex, usage.EventId, usage.RequestId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Publishing usage event {EventId} of request {RequestId} failed")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string eventId, string requestId);
+}

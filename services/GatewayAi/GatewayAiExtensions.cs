@@ -1,0 +1,50 @@
+using DeepSeek.Dapr.Contracts;
+using DeepSeek.Dapr.GatewayAi.Apis;
+using DeepSeek.Dapr.GatewayAi.Caching;
+using DeepSeek.Dapr.GatewayAi.Completions;
+using DeepSeek.Dapr.GatewayAi.Downstream;
+using DeepSeek.Dapr.GatewayAi.Streaming;
+using DeepSeek.Dapr.ServiceDefaults;
+using DeepSeek.Dapr.ServiceDefaults.ApiKeys;
+
+namespace DeepSeek.Dapr.GatewayAi;
+
+public static class GatewayAiExtensions
+{
+    /// <summary>DI of gateway-ai: one sidecar client per downstream app, the request workflow's steps, cache and usage.</summary>
+    public static WebApplicationBuilder AddGatewayAi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<GatewayAiOptions>(builder.Configuration.GetSection(GatewayAiOptions.SectionName));
+        services.Configure<CacheOptions>(builder.Configuration.GetSection(CacheOptions.SectionName));
+
+        foreach (var appId in new[] { AppIds.Auth, AppIds.Users, AppIds.Models, AppIds.Chat, AppIds.Inference })
+        {
+            services.AddDaprAppClient(appId);
+        }
+
+        services.AddSingleton<IApiKeyVerifier, AuthApiKeyVerifier>();
+        services.AddSingleton<IQuotaGate, UsersQuotaGate>();
+        services.AddSingleton<IModelCatalog, ModelsCatalog>();
+        services.AddSingleton<ChatContextClient>();
+        services.AddSingleton<InferenceClient>();
+        services.AddSingleton<IResponseCache, DaprResponseCache>();
+        services.AddSingleton<IUsagePublisher, DaprUsagePublisher>();
+
+        services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<FailureReplies>();
+        services.AddSingleton<RequestAdmission>();
+        services.AddSingleton<ContextPreparer>();
+        services.AddSingleton<CompletionFinisher>();
+        services.AddSingleton<StreamingServices>();
+        return builder;
+    }
+
+    public static WebApplication MapGatewayAiApi(this WebApplication app)
+    {
+        app.UseRequestId();
+        app.MapChatCompletionsApi();
+        app.MapModelsApi();
+        return app;
+    }
+}
