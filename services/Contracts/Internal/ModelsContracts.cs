@@ -37,6 +37,12 @@ public sealed record ModelBackend
     /// <summary>For <c>builtin</c>: which trained model file to load.</summary>
     public string? Artifact { get; init; }
 
+    /// <summary>
+    /// For <c>openai</c>: the secret-store key holding the upstream's API key (sent as a bearer token when non-empty);
+    /// null means inference's default key name (<c>upstream:api-key</c>).
+    /// </summary>
+    public string? ApiKeySecret { get; init; }
+
     public bool SupportsTools { get; init; }
 
     /// <summary>The model also fills <c>reasoning_content</c>.</summary>

@@ -1,0 +1,135 @@
+namespace DeepSeek.Dapr.Inference.Builtin;
+
+/// <summary>
+/// Draws next tokens from a <see cref="NGramModel"/>: model probabilities become logits, penalties and the prompt
+/// boost are added, then greedy choice or temperature + nucleus (top-p) sampling. One instance per generation; the
+/// buffers are reused between steps so a step allocates nothing.
+/// </summary>
+public sealed class TokenSampler
+{
+    private const double GreedyTemperature = 1e-6;
+
+    private readonly NGramModel _model;
+    private readonly SamplingOptions _options;
+    private readonly Random _random;
+    private readonly HashSet<int> _promptTokens;
+    private readonly Dictionary<int, int> _generated = [];
+    private readonly double[] _probabilities;
+    private readonly double[] _weights;
+    private readonly int[] _indices;
+
+    public TokenSampler(NGramModel model, SamplingOptions options, Random random, IEnumerable<int> promptTokens)
+    {
+        _model = model;
+        _options = options;
+        _random = random;
+        _promptTokens = promptTokens.Where(t => !model.IsCommon(t)).ToHashSet();
+        _probabilities = new double[model.VocabularySize];
+        _weights = new double[model.VocabularySize];
+        _indices = new int[model.VocabularySize];
+    }
+
+    /// <summary>Chooses the next local token after <paramref name="history"/> and records it for the penalties.</summary>
+    public int Next(ReadOnlySpan<int> history)
+    {
+        var floorWeight = _model.Predict(history, _probabilities);
+        var greedy = _options.Temperature < GreedyTemperature;
+        var best = -1;
+        var bestLogit = double.NegativeInfinity;
+        for (var w = 0; w < _probabilities.Length; w++)
+        {
+            var logit = Logit(w, floorWeight);
+            _weights[w] = logit;
+            if (logit > bestLogit)
+            {
+                bestLogit = logit;
+                best = w;
+            }
+        }
+
+        var chosen = greedy ? best : Sample(bestLogit);
+        _generated[chosen] = _generated.GetValueOrDefault(chosen) + 1;
+        return chosen;
+    }
+
+    private double Logit(int w, double floorWeight)
+    {
+        var p = _probabilities[w];
+        var logit = Math.Log(p);
+        if (_generated.TryGetValue(w, out var count))
+        {
+            logit -= _options.FrequencyPenalty * count + _options.PresencePenalty;
+        }
+
+        // Only tokens the n-gram itself proposes here are boosted; otherwise the boost would inject prompt words at random.
+        if (_options.PromptBoost != 0 && _promptTokens.Contains(w) && p > floorWeight * _model.Unigram(w) * 1.000001)
+        {
+            logit += _options.PromptBoost;
+        }
+
+        return logit;
+    }
+
+    private int Sample(double maxLogit)
+    {
+        var inverseTemperature = 1.0 / _options.Temperature;
+        var total = 0.0;
+        for (var w = 0; w < _weights.Length; w++)
+        {
+            _weights[w] = Math.Exp((_weights[w] - maxLogit) * inverseTemperature);
+            total += _weights[w];
+        }
+
+        var count = _weights.Length;
+        if (_options.TopP < 1.0)
+        {
+            count = Nucleus(total, out total);
+        }
+        else
+        {
+            for (var w = 0; w < count; w++)
+            {
+                _indices[w] = w;
+            }
+        }
+
+        var target = _random.NextDouble() * total;
+        var cumulative = 0.0;
+        for (var i = 0; i < count; i++)
+        {
+            cumulative += _weights[_indices[i]];
+            if (cumulative > target)
+            {
+                return _indices[i];
+            }
+        }
+
+        return _indices[count - 1];
+    }
+
+    /// <summary>Orders tokens by weight and keeps the smallest prefix reaching top_p of the mass; returns its size and mass.</summary>
+    private int Nucleus(double total, out double keptMass)
+    {
+        for (var w = 0; w < _weights.Length; w++)
+        {
+            _indices[w] = w;
+        }
+
+        // Stable order (weight desc, then index) keeps seeded runs reproducible.
+        Array.Sort(_indices, (a, b) => _weights[b].CompareTo(_weights[a]) is var c && c != 0 ? c : a.CompareTo(b));
+        var threshold = _options.TopP * total;
+        keptMass = 0;
+        var count = 0;
+        while (count < _indices.Length)
+        {
+            keptMass += _weights[_indices[count]];
+            count++;
+            if (keptMass >= threshold)
+            {
+                break;
+            }
+        }
+
+        return count;
+    }
+}
