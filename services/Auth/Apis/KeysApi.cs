@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapr.Client;
 using DeepSeek.Dapr.Auth.Keys;
 using DeepSeek.Dapr.Contracts;
@@ -57,7 +58,9 @@ public static partial class KeysApi
         }
 
         // Published on every call, not only the first: if an earlier publish failed, a repeated DELETE still evicts caches.
-        await dapr.PublishEventAsync(Components.PubSub, Topics.ApiKeyRevoked, new ApiKeyRevoked(revoked.Id, revoked.UserId, revoked.RevokedAt!.Value), ct);
+        var evt = new ApiKeyRevoked(revoked.Id, revoked.UserId, revoked.RevokedAt!.Value);
+        await dapr.PublishByteEventAsync(
+            Components.PubSub, Topics.ApiKeyRevoked, JsonSerializer.SerializeToUtf8Bytes(evt, ContractsJsonContext.Default.ApiKeyRevoked), cancellationToken: ct);
         LogRevoked(logger, revoked.Id, revoked.UserId);
         return TypedResults.Ok(revoked);
     }

@@ -1,10 +1,9 @@
-using System.Text.RegularExpressions;
 using DeepSeek.Dapr.Contracts.Internal;
 
 namespace DeepSeek.Dapr.Auth.Keys;
 
 /// <summary>Turns a <see cref="CreateApiKeyRequest"/> into a <see cref="NewKey"/>, or names the field that is wrong.</summary>
-public static partial class KeyRequestValidator
+public static class KeyRequestValidator
 {
     public static bool TryValidate(CreateApiKeyRequest? request, DateTimeOffset now, out NewKey? key, out (string Message, string Param)? error)
     {
@@ -46,8 +45,5 @@ public static partial class KeyRequestValidator
         return true;
     }
 
-    public static bool IsValidUserId(string? userId) => userId is not null && UserIdPattern().IsMatch(userId);
-
-    [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}$")]
-    private static partial Regex UserIdPattern();
+    public static bool IsValidUserId(string? userId) => Identifiers.IsValidUserId(userId);
 }
