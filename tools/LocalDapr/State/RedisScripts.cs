@@ -34,13 +34,13 @@ internal static class RedisScripts
         """;
 
     /// <summary>ARGV: etag, firstWrite, data, ttlSeconds (0 = none). Returns the new version or error ETAG_MISMATCH.</summary>
-    public const string Set = CheckFunction + """
+    public const string Set = CheckFunction + "\n" + """
         if not check(KEYS[1], ARGV[1], ARGV[2]) then return redis.error_reply('ETAG_MISMATCH ' .. KEYS[1]) end
         return write(KEYS[1], ARGV[3], ARGV[4])
         """;
 
     /// <summary>ARGV: etag. Returns the number of deleted keys or error ETAG_MISMATCH.</summary>
-    public const string Delete = CheckFunction + """
+    public const string Delete = CheckFunction + "\n" + """
         if not check(KEYS[1], ARGV[1], '0') then return redis.error_reply('ETAG_MISMATCH ' .. KEYS[1]) end
         return redis.call('DEL', KEYS[1])
         """;
@@ -49,7 +49,7 @@ internal static class RedisScripts
     /// KEYS: one per operation. ARGV: 5 per operation: kind ('u'/'d'), etag, firstWrite, data, ttlSeconds.
     /// Every check runs before any write: all or nothing.
     /// </summary>
-    public const string Transaction = CheckFunction + """
+    public const string Transaction = CheckFunction + "\n" + """
         for i, key in ipairs(KEYS) do
           local base = (i - 1) * 5
           local firstWrite = ARGV[base + 3]
