@@ -23,7 +23,12 @@ public static class RequestIdExtensions
         }
 
         context.Items[HeaderName] = id;
-        context.Response.Headers[HeaderName] = id;
+        // Set late and only if absent: behind a reverse proxy the downstream reply already carries the same id.
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers.TryAdd(HeaderName, id);
+            return Task.CompletedTask;
+        });
         return next(context);
     });
 
