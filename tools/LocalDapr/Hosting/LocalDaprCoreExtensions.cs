@@ -1,7 +1,10 @@
 using LocalDapr.Abstractions;
 using LocalDapr.Channel;
+using LocalDapr.Invocation;
+using LocalDapr.Resiliency;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LocalDapr.Hosting;
 
@@ -17,6 +20,12 @@ internal static class LocalDaprCoreExtensions
         services.AddSingleton<IAppInstanceRegistry>(sp => sp.GetRequiredService<AppInstanceRegistry>());
         services.AddSingleton<UpstreamInvoker>();
         services.AddSingleton<IAppChannel, HttpAppChannel>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ResiliencyProvider>();
+        services.AddSingleton<IResiliencyProvider>(sp => sp.GetRequiredService<ResiliencyProvider>());
+        services.AddSingleton<HttpEndpointCatalog>();
+        services.AddSingleton<InvocationTargetResolver>();
+        services.AddSingleton<InvocationForwarder>();
         services.AddGrpc();
         return services;
     }
@@ -24,6 +33,7 @@ internal static class LocalDaprCoreExtensions
     public static IEndpointRouteBuilder MapLocalDaprCore(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapHealthApi();
+        endpoints.MapInvokeApi();
         return endpoints;
     }
 }

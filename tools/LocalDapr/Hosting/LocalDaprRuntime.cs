@@ -1,6 +1,7 @@
 using System.Net;
 using LocalDapr.Abstractions;
 using LocalDapr.Components;
+using LocalDapr.Invocation;
 using LocalDapr.PubSub;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -52,7 +53,8 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         try
         {
             // Resolving validates the Resiliency resources (and whatever else is parsed eagerly) before listening.
-            _ = app.Services.GetService<IResiliencyProvider>();
+            _ = app.Services.GetRequiredService<IResiliencyProvider>();
+            _ = app.Services.GetRequiredService<HttpEndpointCatalog>();
             await app.StartAsync(cancellationToken);
             var initializers = app.Services.GetServices<IRuntimeInitializer>().OrderBy(i => i.Order).ToArray();
             foreach (var initializer in initializers)
@@ -131,6 +133,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
 
         var app = builder.Build();
         app.UseMiddleware<ApiTokenMiddleware>();
+        app.UseMiddleware<AppIdHeaderMiddleware>();
         app.MapLocalDaprCore();
         app.MapLocalDaprComponents();
         app.MapLocalDaprPubSub();
