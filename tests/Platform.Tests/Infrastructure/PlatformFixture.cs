@@ -1,0 +1,257 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using FakeUpstream;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace Platform.Tests.Infrastructure;
+
+/// <summary>
+/// The whole platform for one test run, started as <c>./run.sh</c> starts it (the built launcher with dapr.yaml), on
+/// ports shifted by <see cref="PlatformPorts.Offset"/>, with a test bootstrap key, a clean data folder, and three fake
+/// OpenAI-compatible upstreams registered as models. Ready once <c>GET /v1/models</c> answers 200 through the router.
+/// </summary>
+public sealed class PlatformFixture(IMessageSink diagnostics) : IAsyncLifetime
+{
+    /// <summary>The bootstrap admin key (format <c>sk-&lt;8 lowercase alnum&gt;_&lt;32 alnum&gt;</c>, as auth issues them).</summary>
+    public const string ApiKey = "sk-e2etests_Pl4tf0rmT3stsB00tstr4pK3yA1b2C3d";
+
+    /// <summary>OpenAI stream style, reached through an HTTPEndpoint resource.</summary>
+    public const string FakeModel = "fake-upstream";
+
+    /// <summary>DeepSeek stream style, reached by base URL.</summary>
+    public const string FakeDeepSeekModel = "fake-upstream-deepseek";
+
+    /// <summary>A slow stream (long reply, paced tokens) for cancellation tests.</summary>
+    public const string FakeSlowModel = "fake-upstream-slow";
+
+    public const string FakeUpstreamModelName = "fake-model-v1";
+
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(30);
+
+    private TestResources? _resources;
+    private LauncherProcess? _launcher;
+
+    public FakeUpstreamServer UpstreamOpenAi { get; } = new(new FakeUpstreamOptions { Style = StreamStyle.OpenAi });
+
+    public FakeUpstreamServer UpstreamDeepSeek { get; } = new(new FakeUpstreamOptions { Style = StreamStyle.DeepSeek });
+
+    public FakeUpstreamServer UpstreamSlow { get; } = new(new FakeUpstreamOptions
+    {
+        Style = StreamStyle.OpenAi,
+        Reply = string.Join(' ', Enumerable.Range(1, 600).Select(i => $"word{i}")),
+        TokenDelay = TimeSpan.FromMilliseconds(20),
+    });
+
+    /// <summary>A client for the public API (base address: the router).</summary>
+    public HttpClient Http { get; } = new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    {
+        BaseAddress = new Uri(PlatformPorts.RouterUrl),
+        Timeout = TimeSpan.FromMinutes(3),
+    };
+
+    public string RouterUrl => PlatformPorts.RouterUrl;
+
+    /// <summary>From starting the launcher to the first 200 of <c>GET /v1/models</c>.</summary>
+    public TimeSpan ColdStart { get; private set; }
+
+    public ProcessOutput Output => Launcher.Output;
+
+    public int LauncherPid => Launcher.Pid;
+
+    private LauncherProcess Launcher => _launcher ?? throw new InvalidOperationException("the platform is not started");
+
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_launcher is not null)
+        {
+            await _launcher.StopAsync(StopGrace);
+            Log($"platform stopped (launcher exit code {_launcher.ExitCode}); its output is in {_launcher.Output.LogFile}");
+            _launcher.Output.Dispose();
+            _launcher.Dispose();
+            _launcher = null;
+            File.Delete(RepoPaths.LauncherPidFile);
+        }
+
+        await UpstreamOpenAi.DisposeAsync();
+        await UpstreamDeepSeek.DisposeAsync();
+        await UpstreamSlow.DisposeAsync();
+        _resources?.Dispose();
+        Http.Dispose();
+    }
+
+    /// <summary>A request to the public API with the test key (or <paramref name="apiKey"/>; null sends none).</summary>
+    public static HttpRequestMessage Request(HttpMethod method, string path, JsonNode? body = null, string? apiKey = ApiKey)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (apiKey is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        if (body is not null)
+        {
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        }
+
+        return request;
+    }
+
+    public Task<HttpResponseMessage> PostChatAsync(JsonNode body, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, CancellationToken cancellationToken = default) =>
+        Http.SendAsync(Request(HttpMethod.Post, "/v1/chat/completions", body), completion, cancellationToken);
+
+    /// <summary>The app processes as the launcher's admin endpoint lists them, plus the launcher itself.</summary>
+    public async Task<IReadOnlyList<AppProcess>> GetProcessesAsync()
+    {
+        using var admin = new HttpClient { BaseAddress = new Uri(PlatformPorts.AdminUrl), Timeout = TimeSpan.FromSeconds(10) };
+        var reply = JsonNode.Parse(await admin.GetStringAsync("/admin/apps"));
+        return [new AppProcess("local-dapr (launcher + sidecars)", Launcher.Pid), .. AppProcess.FromAdminReply(reply)];
+    }
+
+    private async Task StartAsync()
+    {
+        EnsureBuilt();
+        await StopLauncherLeftByCrashedRunAsync();
+        EnsurePortFree(PlatformPorts.Router);
+
+        await UpstreamOpenAi.StartAsync();
+        await UpstreamDeepSeek.StartAsync();
+        await UpstreamSlow.StartAsync();
+        _resources = TestResources.Create(UpstreamOpenAi.BaseUrl);
+
+        var environment = UpstreamModel.ToEnvironment(
+        [
+            new UpstreamModel(FakeModel, TestResources.FakeEndpointName, FakeUpstreamModelName),
+            new UpstreamModel(FakeDeepSeekModel, UpstreamDeepSeek.BaseUrl, FakeUpstreamModelName),
+            new UpstreamModel(FakeSlowModel, UpstreamSlow.BaseUrl, FakeUpstreamModelName),
+        ]);
+        environment["DEEPSEEK_BOOTSTRAP_KEY"] = ApiKey;
+
+        string[] arguments =
+        [
+            "run", "-f", RepoPaths.RunFile,
+            "--port-offset", PlatformPorts.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--admin-port", PlatformPorts.Admin.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--resources-path", _resources.ComponentsPath,
+            "--resources-path", RepoPaths.DaprConfig,
+        ];
+        var output = new ProcessOutput(Path.Combine(RepoPaths.Artifacts, "platform-tests", "launcher.log"));
+        var clock = Stopwatch.StartNew();
+        _launcher = LauncherProcess.Start(arguments, environment, output);
+        await File.WriteAllTextAsync(RepoPaths.LauncherPidFile, _launcher.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Log($"launcher pid {_launcher.Pid}: dotnet {RepoPaths.LauncherDll} {string.Join(' ', arguments)}");
+
+        await WaitUntilReadyAsync();
+        ColdStart = clock.Elapsed;
+        Log($"platform ready at {RouterUrl} after {ColdStart.TotalSeconds:F1} s");
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTime.UtcNow + ReadyTimeout;
+        var last = "no answer yet";
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Launcher.HasExited)
+            {
+                throw new InvalidOperationException($"the launcher exited with code {Launcher.ExitCode} before the platform was ready:\n{Launcher.Output.Tail(200)}");
+            }
+
+            try
+            {
+                using var probe = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                using var response = await Http.SendAsync(Request(HttpMethod.Get, "/v1/models"), probe.Token);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(probe.Token)}";
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+            {
+                last = ex.Message;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+
+        throw new TimeoutException($"GET {RouterUrl}/v1/models did not answer 200 within {ReadyTimeout.TotalSeconds} s (last: {last}); launcher output:\n{Launcher.Output.Tail(200)}");
+    }
+
+    /// <summary>The tests run after test.sh's Release build; a bare <c>dotnet test</c> without it builds here first.</summary>
+    private void EnsureBuilt()
+    {
+        var router = Path.Combine(RepoPaths.Root, "services", "Router", "bin", "Release", "net10.0", "DeepSeek.Dapr.Router.dll");
+        if (File.Exists(RepoPaths.LauncherDll) && File.Exists(router))
+        {
+            return;
+        }
+
+        Log("Release build missing: running dotnet build -c Release");
+        var build = Process.Start(new ProcessStartInfo("dotnet", ["build", RepoPaths.SolutionFile, "-c", "Release", "-nologo", "-v", "q"])
+        {
+            WorkingDirectory = RepoPaths.Root,
+            UseShellExecute = false,
+        })!;
+        build.WaitForExit();
+        if (build.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet build -c Release failed with exit code {build.ExitCode}");
+        }
+    }
+
+    /// <summary>A test host killed mid-run (hang timeout) leaves its launcher running; stop it before taking its ports.</summary>
+    private async Task StopLauncherLeftByCrashedRunAsync()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(RepoPaths.LauncherPidFile)!);
+        if (!File.Exists(RepoPaths.LauncherPidFile)
+            || !int.TryParse(await File.ReadAllTextAsync(RepoPaths.LauncherPidFile), out var pid)
+            || !File.Exists($"/proc/{pid}/cmdline")
+            || !(await File.ReadAllTextAsync($"/proc/{pid}/cmdline")).Contains("local-dapr", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        Log($"stopping launcher pid {pid} left by an earlier test run");
+        using var stale = Process.GetProcessById(pid);
+        LauncherProcess.SendSigTerm(pid);
+        using var timeout = new CancellationTokenSource(StopGrace);
+        await stale.WaitForExitAsync(timeout.Token);
+    }
+
+    private static void EnsurePortFree(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            client.Connect(IPAddress.Loopback, port);
+        }
+        catch (SocketException)
+        {
+            return;
+        }
+
+        throw new InvalidOperationException($"port {port} (router + --port-offset {PlatformPorts.Offset}) is already in use: another platform test run?");
+    }
+
+    private void Log(string message) => diagnostics.OnMessage(new DiagnosticMessage($"[platform] {message}"));
+}
