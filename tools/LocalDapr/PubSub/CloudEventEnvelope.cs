@@ -33,7 +33,7 @@ public static class CloudEventEnvelope
             ["traceid"] = traceParent,
             ["traceparent"] = traceParent,
             ["tracestate"] = traceState ?? string.Empty,
-            ["time"] = now.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture),
+            ["time"] = Rfc3339(now),
         };
 
         if (IsJson(contentType) && TryParseJson(data, out var json))
@@ -69,7 +69,7 @@ public static class CloudEventEnvelope
         SetIfMissing(envelope, "source", source);
         SetIfMissing(envelope, "type", DefaultType);
         SetIfMissing(envelope, "specversion", "1.0");
-        SetIfMissing(envelope, "time", now.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture));
+        SetIfMissing(envelope, "time", Rfc3339(now));
         return envelope;
     }
 
@@ -87,7 +87,7 @@ public static class CloudEventEnvelope
     };
 
     public static void SetExpiration(JsonObject envelope, TimeSpan ttl, DateTimeOffset now) =>
-        envelope["expiration"] = now.Add(ttl).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
+        envelope["expiration"] = Rfc3339(now.Add(ttl));
 
     public static bool HasExpired(JsonObject envelope, DateTimeOffset now) =>
         envelope["expiration"] is JsonValue v && v.GetValueKind() == JsonValueKind.String
@@ -110,6 +110,10 @@ public static class CloudEventEnvelope
         !string.IsNullOrWhiteSpace(traceParent) ? traceParent
         : Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id!
         : $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+
+    /// <summary>Go's RFC 3339 rendering of a UTC time (second precision, <c>Z</c>).</summary>
+    private static string Rfc3339(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string? MediaTypeOf(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var parsed) ? parsed.MediaType?.ToLowerInvariant() : null;

@@ -307,9 +307,10 @@ public sealed class MatchExpression
             }
         }
 
+        // Arms are typed object explicitly: otherwise C# picks JsonNode and converts the values straight back.
         return node switch
         {
-            JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+            JsonValue v when v.GetValueKind() == JsonValueKind.String => (object)v.GetValue<string>(),
             JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>(),
             JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>(),
             _ => node,
