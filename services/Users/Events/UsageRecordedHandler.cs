@@ -1,7 +1,7 @@
-using System.Text.Json;
 using Dapr;
 using DeepSeek.Dapr.Contracts;
 using DeepSeek.Dapr.Contracts.Events;
+using DeepSeek.Dapr.ServiceDefaults.Events;
 using DeepSeek.Dapr.Users.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -22,37 +22,16 @@ public static partial class UsageRecordedHandler
     /// <summary>Store errors surface as 500, which the sidecar redelivers; a payload that can never be charged is dropped.</summary>
     public static async Task<Ok<SubscriptionReply>> HandleAsync(HttpRequest request, UsageCharger charger, ILogger<UsageCharger> logger, CancellationToken ct)
     {
-        var usage = await ReadAsync(request, logger, ct);
+        var (usage, error) = await UsageEventReader.ReadAsync(request, ct);
         if (usage is null)
         {
+            LogInvalid(logger, error!);
             return TypedResults.Ok(SubscriptionReply.Drop);
         }
 
         var result = await charger.ChargeAsync(usage, ct);
         LogCharged(logger, usage.EventId, usage.UserId, usage.Model, result.Outcome, result.Cost);
         return TypedResults.Ok(result.Outcome == ChargeOutcome.UnknownUser ? SubscriptionReply.Drop : SubscriptionReply.Success);
-    }
-
-    private static async Task<UsageRecorded?> ReadAsync(HttpRequest request, ILogger logger, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, ct);
-        try
-        {
-            var usage = IntegrationEventReader.ReadUsageRecorded(buffer.ToArray());
-            if (usage is { EventId.Length: > 0, UserId.Length: > 0, Model.Length: > 0 })
-            {
-                return usage;
-            }
-        }
-        catch (JsonException ex)
-        {
-            LogInvalid(logger, ex.Message);
-            return null;
-        }
-
-        LogInvalid(logger, "event_id, user_id and model are required");
-        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Usage event {EventId} of {UserId} on {Model}: {Outcome} ({Cost})")]
