@@ -3,7 +3,13 @@ using System.Net;
 
 // A tiny app for launcher tests: listens on APP_PORT, answers /healthz, echoes requests, reports the environment
 // it was given, and prints lines on stdout and stderr. ECHO_SPAWN_CHILD=1 starts a long-running child process so
-// tests can check that stopping the app stops its whole process tree.
+// tests can check that stopping the app stops its whole process tree; ECHO_EXIT_CODE=n makes it exit at once.
+if (Environment.GetEnvironmentVariable("ECHO_EXIT_CODE") is { Length: > 0 } exitCode)
+{
+    Console.WriteLine($"exiting with {exitCode}");
+    return int.Parse(exitCode, System.Globalization.CultureInfo.InvariantCulture);
+}
+
 var port = int.Parse(Environment.GetEnvironmentVariable("APP_PORT") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
 var appId = Environment.GetEnvironmentVariable("APP_ID") ?? "echo";
 
@@ -36,3 +42,4 @@ if (Environment.GetEnvironmentVariable("ECHO_SPAWN_CHILD") == "1")
 Console.WriteLine($"listening on {port} pid {Environment.ProcessId}");
 Console.Error.WriteLine("a line on stderr");
 await app.WaitForShutdownAsync();
+return 0;

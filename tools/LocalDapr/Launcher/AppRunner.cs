@@ -37,7 +37,8 @@ internal sealed partial class AppRunner(
 
     public TimeSpan? ReadyAfter { get; private set; }
 
-    public InstanceStatus Status() => new(spec.AppId, spec.DisplayName, spec.AppPort, Pid, State, ExitCode, ReadyAfter?.TotalSeconds);
+    /// <summary>The pid is reported only while the process runs.</summary>
+    public InstanceStatus Status() => new(spec.AppId, spec.DisplayName, spec.AppPort, _process is null ? null : Pid, State, ExitCode, ReadyAfter?.TotalSeconds);
 
     /// <summary>Starts the process (if not running) and waits for its first healthy probe, its exit or the timeout.</summary>
     public async Task<StartOutcome> StartAsync(TimeSpan readyTimeout, CancellationToken cancellationToken)
@@ -190,6 +191,11 @@ internal sealed partial class AppRunner(
         else
         {
             LogUnhealthy(logger, spec.DisplayName, spec.AppHealthThreshold, $"http://{Instance?.Host}:{spec.AppPort}{spec.AppHealthCheckPath}");
+        }
+
+        if (Instance is { } instance)
+        {
+            registry.SetHealthy(instance, healthy);
         }
 
         State = healthy ? AppState.Healthy : AppState.Unhealthy;
