@@ -331,6 +331,34 @@ public abstract class PubSubConformanceTests
     }
 
     [Fact]
+    public async Task Every_subscribing_app_id_gets_each_event_once()
+    {
+        var topic = NewTopic("fanout");
+        var subscriber = new Recorder();
+        var auditor = new Recorder();
+        var subscriberApp = await StartAppAsync(a => a.MapPost("/fanout", subscriber.Handler()).WithTopic(PubSub, topic), cloudEvents: false);
+        var auditorApp = await StartAppAsync(a => a.MapPost("/fanout", auditor.Handler()).WithTopic(PubSub, topic), cloudEvents: false);
+        var options = new HarnessOptions();
+        options.Apps.Add(new HarnessApp(Publisher));
+        options.Apps.Add(new HarnessApp(Subscriber) { Instances = { subscriberApp } });
+        options.Apps.Add(new HarnessApp("auditor") { Instances = { auditorApp } });
+        options.Resources["pubsub.yaml"] = ComponentYaml(PubSub);
+        await using var harness = await RuntimeHarness.StartAsync(options);
+        await Poll.SubscribedAsync(harness, Subscriber, topic);
+        await Poll.SubscribedAsync(harness, "auditor", topic);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await PublishHttpAsync(harness, topic, $$"""{"i":{{i}}}""");
+        }
+
+        await subscriber.WaitForAsync(5);
+        await auditor.WaitForAsync(5);
+        subscriber.All.Select(r => r.Json["id"]!.GetValue<string>()).Should().BeEquivalentTo(auditor.All.Select(r => r.Json["id"]!.GetValue<string>()));
+        subscriber.All.Select(r => r.Json["id"]!.GetValue<string>()).Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
     public async Task Replicas_of_one_app_id_compete_and_each_event_arrives_once()
     {
         var topic = NewTopic("work");

@@ -1,0 +1,130 @@
+using LocalDapr.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using StackExchange.Redis;
+
+namespace LocalDapr.Tests.PubSub;
+
+/// <summary>
+/// The conformance suite on <c>pubsub.redis</c> (Redis Streams) against the Redis at <c>REDIS_CONNECTION</c>
+/// (default 127.0.0.1:6379), plus what only a durable broker can do: redeliver what the app did not acknowledge.
+/// Every test uses fresh topic (stream) names, so runs never see each other's entries.
+/// </summary>
+public sealed class RedisPubSubTests : PubSubConformanceTests
+{
+    private static string RedisHost => Environment.GetEnvironmentVariable("REDIS_CONNECTION") is { Length: > 0 } value ? value : "127.0.0.1:6379";
+
+    protected override string ComponentYaml(string name, params string[] scopes) => $"""
+        apiVersion: dapr.io/v1alpha1
+        kind: Component
+        metadata:
+          name: {name}
+        spec:
+          type: pubsub.redis
+          version: v1
+          metadata:
+            - name: redisHost
+              value: "{RedisHost}"
+            - name: redeliverInterval
+              value: 200ms
+            - name: processingTimeout
+              value: 400ms
+            - name: maxLenApprox
+              value: "100"
+        {(scopes.Length == 0 ? string.Empty : "scopes:\n" + string.Join("\n", scopes.Select(s => "  - " + s)))}
+        """;
+
+    [Fact]
+    public async Task An_unacknowledged_message_is_redelivered_once_the_app_recovers()
+    {
+        var topic = NewTopic("redeliver");
+        var failing = 1;
+        var recorder = new Recorder();
+        var app = await StartAppAsync(a => a.MapPost("/redeliver", recorder.Handler((_, _) =>
+            Volatile.Read(ref failing) == 1 ? Results.StatusCode(500) : Results.Ok())).WithTopic(PubSub, topic), cloudEvents: false);
+        await using var harness = await StartRuntimeAsync([app]);
+        await Poll.SubscribedAsync(harness, Subscriber, topic);
+
+        await PublishHttpAsync(harness, topic, """{"n":1}""");
+        await recorder.WaitForAsync(2);
+        Volatile.Write(ref failing, 0);
+        var succeededAt = recorder.Calls + 1;
+
+        await Poll.UntilAsync(() => recorder.Calls >= succeededAt, "the message was redelivered after recovery");
+        await Poll.UntilAsync(() => PendingCount(topic, Subscriber) == 0, "the redelivered message was acknowledged");
+        recorder.All.Select(r => r.Json["id"]!.GetValue<string>()).Distinct().Should().ContainSingle();
+        recorder.Calls.Should().Be(succeededAt, "after the first success the message is not delivered again");
+    }
+
+    [Fact]
+    public async Task Messages_published_while_the_app_is_down_arrive_exactly_once_after_it_returns()
+    {
+        var topic = NewTopic("down");
+        var recorder = new Recorder();
+        var app = await StartAppAsync(a => a.MapPost("/down", recorder.Handler()).WithTopic(PubSub, topic), cloudEvents: false);
+        await using var harness = await StartRuntimeAsync([app]);
+        await Poll.SubscribedAsync(harness, Subscriber, topic);
+        var instance = app.InstanceFor(Subscriber);
+
+        harness.Instances.SetHealthy(instance, false);
+        for (var i = 0; i < 3; i++)
+        {
+            await PublishHttpAsync(harness, topic, $$"""{"i":{{i}}}""");
+        }
+
+        recorder.Calls.Should().Be(0, "nothing can reach an app without a healthy instance");
+        harness.Instances.SetHealthy(instance, true);
+
+        await recorder.WaitForAsync(3);
+        await Poll.UntilAsync(() => PendingCount(topic, Subscriber) == 0, "all three were acknowledged");
+        recorder.All.Select(r => r.Json["data"]!["i"]!.GetValue<int>()).Should().BeEquivalentTo([0, 1, 2]);
+        recorder.Calls.Should().Be(3);
+    }
+
+    [Fact]
+    public async Task Maxlen_approx_trims_the_stream_and_entries_carry_a_data_field()
+    {
+        var topic = NewTopic("trim");
+        await using var harness = await StartRuntimeAsync([]);
+        for (var i = 0; i < 400; i++)
+        {
+            await PublishHttpAsync(harness, topic, $$"""{"i":{{i}}}""");
+        }
+
+        var db = Redis.Value.GetDatabase();
+        (await db.StreamLengthAsync(topic)).Should().BeLessThan(400).And.BeGreaterThanOrEqualTo(100);
+        var last = (await db.StreamRangeAsync(topic, "-", "+", count: 1, messageOrder: StackExchange.Redis.Order.Descending)).Single();
+        var envelope = System.Text.Json.Nodes.JsonNode.Parse((string)last["data"]!)!;
+        envelope["data"]!["i"]!.GetValue<int>().Should().Be(399);
+        await db.KeyDeleteAsync(topic);
+    }
+
+    [Fact]
+    public async Task Missing_redis_host_stops_start_up_naming_the_file_and_field()
+    {
+        var options = new HarnessOptions();
+        options.Apps.Add(new HarnessApp(Publisher));
+        options.Resources["redis-pubsub.yaml"] = """
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: pubsub
+            spec:
+              type: pubsub.redis
+              version: v1
+              metadata:
+                - name: redisPassword
+                  value: ""
+            """;
+
+        var act = () => RuntimeHarness.StartAsync(options);
+
+        (await act.Should().ThrowAsync<LocalDapr.Resources.ResourceException>())
+            .Which.Message.Should().Contain("redis-pubsub.yaml").And.Contain("redisHost");
+    }
+
+    private static readonly Lazy<ConnectionMultiplexer> Redis = new(() => ConnectionMultiplexer.Connect(RedisHost));
+
+    private static long PendingCount(string topic, string group) =>
+        Redis.Value.GetDatabase().StreamPending(topic, group).PendingMessageCount;
+}
