@@ -66,8 +66,15 @@ public sealed class DaprJsonStateStore(DaprClient dapr, string storeName) : IJso
             : new StateTransactionRequest(op.Key, op.Value, StateOperationType.Upsert, op.ETag, metadata, options);
     }
 
-    /// <summary>daprd reports an ETag mismatch (and first-write on an existing key) as gRPC Aborted.</summary>
-    private static bool IsConflict(DaprException ex) =>
-        ex.InnerException is RpcException { StatusCode: StatusCode.Aborted }
-        || ex.InnerException?.InnerException is RpcException { StatusCode: StatusCode.Aborted };
+    /// <summary>
+    /// An ETag mismatch (or first-write on an existing key) is gRPC Aborted for single writes; daprd wraps a failed
+    /// transaction as Internal with the store's "possible etag mismatch" text, so both are read as a conflict.
+    /// </summary>
+    private static bool IsConflict(DaprException ex)
+    {
+        var rpc = ex.InnerException as RpcException ?? ex.InnerException?.InnerException as RpcException;
+        return rpc is not null
+            && (rpc.StatusCode == StatusCode.Aborted
+                || (rpc.StatusCode == StatusCode.Internal && rpc.Status.Detail.Contains("etag mismatch", StringComparison.OrdinalIgnoreCase)));
+    }
 }
