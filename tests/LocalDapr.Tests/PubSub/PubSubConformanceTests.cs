@@ -24,6 +24,9 @@ public abstract class PubSubConformanceTests
     /// <summary>Component YAML named <paramref name="name"/>, limited to <paramref name="scopes"/> when given.</summary>
     protected abstract string ComponentYaml(string name, params string[] scopes);
 
+    /// <summary>Broker-level check that nothing is left unacknowledged (Redis: no pending entries).</summary>
+    protected virtual Task AssertAllAcknowledgedAsync(string topic) => Task.CompletedTask;
+
     /// <summary>A topic name no other test (or earlier run against the same Redis) uses.</summary>
     protected static string NewTopic(string prefix) => $"{prefix}-{Guid.NewGuid():n}";
 
@@ -96,7 +99,7 @@ public abstract class PubSubConformanceTests
         await using var harness = await StartRuntimeAsync([app]);
         await Poll.SubscribedAsync(harness, Subscriber, topic);
 
-        await PublishHttpAsync(harness, topic, """{"orderId":42,"note":"x"}""");
+        await PublishHttpAsync(harness, topic, """{"orderId":42,"note":"x"}""", query: "?metadata.ttlInSeconds=120");
 
         var received = (await recorder.WaitForAsync(1))[0];
         received.ContentType.Should().Be("application/cloudevents+json");
@@ -111,7 +114,9 @@ public abstract class PubSubConformanceTests
         ce["traceparent"]!.GetValue<string>().Should().Be(TraceParent);
         ce["data"]!["orderId"]!.GetValue<int>().Should().Be(42);
         ce["id"]!.GetValue<string>().Should().NotBeNullOrEmpty();
-        ce["time"]!.GetValue<string>().Should().NotBeNullOrEmpty();
+        var time = DateTimeOffset.Parse(ce["time"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        DateTimeOffset.Parse(ce["expiration"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)
+            .Should().Be(time.AddSeconds(120), "ttlInSeconds sets expiration relative to the event time");
     }
 
     [Fact]
@@ -438,6 +443,58 @@ public abstract class PubSubConformanceTests
         Seen().Where(n => n != 0).Should().OnlyHaveUniqueItems("answered entries are not redelivered");
         batches.Should().Contain(b => b.Entries.Count > 1, "messages are batched");
         batches.First().Topic.Should().Be(topic);
+    }
+
+    [Fact]
+    public async Task Messages_published_while_the_app_is_down_arrive_exactly_once_after_it_returns()
+    {
+        var topic = NewTopic("down");
+        var recorder = new Recorder();
+        var app = await StartAppAsync(a => a.MapPost("/down", recorder.Handler()).WithTopic(PubSub, topic), cloudEvents: false);
+        await using var harness = await StartRuntimeAsync([app]);
+        await Poll.SubscribedAsync(harness, Subscriber, topic);
+        var instance = app.InstanceFor(Subscriber);
+
+        harness.Instances.SetHealthy(instance, false);
+        for (var i = 0; i < 3; i++)
+        {
+            await PublishHttpAsync(harness, topic, $$"""{"i":{{i}}}""");
+        }
+
+        recorder.Calls.Should().Be(0, "nothing can reach an app without a healthy instance");
+        harness.Instances.SetHealthy(instance, true);
+
+        await recorder.WaitForAsync(3);
+        await AssertAllAcknowledgedAsync(topic);
+        await PublishHttpAsync(harness, topic, """{"i":3}""");
+        await recorder.WaitForAsync(4);
+        recorder.All.Select(r => r.Json["data"]!["i"]!.GetValue<int>()).Should().BeEquivalentTo([0, 1, 2, 3]);
+    }
+
+    [Fact]
+    public async Task Http_bulk_publish_delivers_every_entry_and_rejects_duplicate_entry_ids()
+    {
+        var topic = NewTopic("bulkpub");
+        var recorder = new Recorder();
+        var app = await StartAppAsync(a => a.MapPost("/bulkpub", recorder.Handler()).WithTopic(PubSub, topic), cloudEvents: false);
+        await using var harness = await StartRuntimeAsync([app]);
+        await Poll.SubscribedAsync(harness, Subscriber, topic);
+        var http = harness.CreateSidecarHttpClient(Publisher);
+
+        using var ok = await http.PostAsync($"/v1.0-alpha1/publish/bulk/{PubSub}/{topic}", new StringContent("""
+            [{"entryId":"a","event":{"n":1},"contentType":"application/json"},
+             {"entryId":"b","event":"hello","contentType":"text/plain"}]
+            """, Encoding.UTF8, "application/json"));
+        using var duplicate = await http.PostAsync($"/v1.0-alpha1/publish/bulk/{PubSub}/{topic}", new StringContent("""
+            [{"entryId":"x","event":{},"contentType":"application/json"},{"entryId":"x","event":{},"contentType":"application/json"}]
+            """, Encoding.UTF8, "application/json"));
+
+        ok.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        duplicate.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        JsonDocument.Parse(await duplicate.Content.ReadAsStringAsync()).RootElement.GetProperty("errorCode").GetString().Should().Be("ERR_PUBSUB_EVENTS_SER");
+        var received = await recorder.WaitForAsync(2);
+        received.Select(r => r.Json["data"]!.ToJsonString()).Should().BeEquivalentTo(["""{"n":1}""", "\"hello\""]);
+        received.Select(r => r.Json["datacontenttype"]!.GetValue<string>()).Should().BeEquivalentTo(["application/json", "text/plain"]);
     }
 
     [Fact]

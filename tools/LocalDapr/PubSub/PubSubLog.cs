@@ -18,4 +18,7 @@ internal static partial class PubSubLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "pubsub.redis {PubSub}: redelivering pending message {Id} on stream {Topic} for group {Group}")]
     public static partial void RedisRedelivering(ILogger logger, string pubSub, string topic, string group, string id);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "pubsub.in-memory {PubSub}: app {AppId} has no healthy instance and {Max} messages on topic {Topic} are already waiting for it; message dropped")]
+    public static partial void InMemoryParkedFull(ILogger logger, string pubSub, string topic, string appId, int max);
 }

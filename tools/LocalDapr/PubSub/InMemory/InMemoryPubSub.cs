@@ -9,12 +9,17 @@ namespace LocalDapr.PubSub.InMemory;
 /// which is what makes it usable for a multi-app topology. Like daprd it delivers each message once to every
 /// subscribing app-id (replicas of one app-id compete through the app channel's round robin), and it never
 /// redelivers: a handler failure is logged and the message is gone, so retries come only from resiliency.
+/// Because the broker here outlives app restarts, messages published while a subscribed app-id has no healthy
+/// instance are parked (up to <see cref="MaxParkedPerConsumer"/>) and handed over when the app subscribes again,
+/// instead of failing at once; daprd has no such case since its broker dies with the sidecar.
 /// </summary>
 public sealed class InMemoryPubSub(string name, ILogger<InMemoryPubSub> logger) : IPubSubComponent
 {
     public const string ComponentType = "pubsub.in-memory";
+    public const int MaxParkedPerConsumer = 10_000;
 
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, Consumer>> _topics = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Topic, string AppId), ConcurrentQueue<PubSubMessage>> _parked = new();
     private readonly CancellationTokenSource _stopping = new();
 
     public string Name { get; } = name;
@@ -42,11 +47,25 @@ public sealed class InMemoryPubSub(string name, ILogger<InMemoryPubSub> logger) 
         var consumer = new Consumer(subscription);
         // One consumer per app-id and topic: a re-subscription (app restart) replaces the old one instead of adding.
         _topics.GetOrAdd(subscription.Topic, _ => new(StringComparer.Ordinal))[subscription.AppId] = consumer;
+        if (_parked.TryRemove((subscription.Topic, subscription.AppId), out var parked))
+        {
+            foreach (var message in parked)
+            {
+                _ = Task.Run(() => DispatchAsync(consumer, message), CancellationToken.None);
+            }
+        }
+
         return Task.FromResult<IAsyncDisposable>(new Unsubscriber(this, subscription.Topic, subscription.AppId, consumer));
     }
 
     private async Task DispatchAsync(Consumer consumer, PubSubMessage message)
     {
+        if (!consumer.Subscription.IsConsumerReady())
+        {
+            Park(consumer.Subscription, message);
+            return;
+        }
+
         try
         {
             await consumer.Subscription.Handler(message, _stopping.Token);
@@ -59,6 +78,18 @@ public sealed class InMemoryPubSub(string name, ILogger<InMemoryPubSub> logger) 
         {
             PubSubLog.InMemoryHandlerFailed(logger, Name, message.Topic, consumer.Subscription.AppId, ex.Message);
         }
+    }
+
+    private void Park(ComponentSubscription subscription, PubSubMessage message)
+    {
+        var queue = _parked.GetOrAdd((subscription.Topic, subscription.AppId), _ => new ConcurrentQueue<PubSubMessage>());
+        if (queue.Count >= MaxParkedPerConsumer)
+        {
+            PubSubLog.InMemoryParkedFull(logger, Name, subscription.Topic, subscription.AppId, MaxParkedPerConsumer);
+            return;
+        }
+
+        queue.Enqueue(message);
     }
 
     public ValueTask DisposeAsync()

@@ -37,7 +37,8 @@ public sealed class RedisStreamsPubSub(string name, RedisStreamsOptions options,
 
     public async Task<IAsyncDisposable> SubscribeAsync(ComponentSubscription subscription, CancellationToken cancellationToken)
     {
-        var group = options.ConsumerId ?? subscription.AppId;
+        // {appID} is one of the template values daprd expands in component metadata.
+        var group = options.ConsumerId?.Replace("{appID}", subscription.AppId, StringComparison.Ordinal) ?? subscription.AppId;
         var db = connection.GetDatabase();
         try
         {
