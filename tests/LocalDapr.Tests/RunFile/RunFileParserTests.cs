@@ -311,6 +311,21 @@ public sealed class RunFileParserTests : IDisposable
             .WithMessage($"*{missing}*does not exist*");
     }
 
+    [Fact]
+    public void The_repositorys_own_dapr_yaml_parses_with_one_sidecar_per_app_and_the_shared_resources()
+    {
+        var root = Launcher.LauncherProcess.RepoRoot;
+
+        var plan = RunFileParser.Load(root, homeDirectory: _dir.Home);
+
+        plan.Warnings.Should().BeEmpty();
+        plan.AppIds.Should().Contain(["router", "gateway-ai", "gateway-platform", "auth", "users", "chat", "models", "inference", "training", "monitoring"]);
+        plan.Apps.Should().OnlyContain(a => a.ReplicaIndex == 0 && a.Command[0] == "dotnet" && a.AppPort > 0 && a.DaprHttpPort > 0 && a.DaprGrpcPort > 0);
+        plan.Apps.Should().OnlyContain(a => a.ResourcesPaths.Contains(System.IO.Path.Combine(root, "components", "local")));
+        plan.Apps.Should().OnlyContain(a => a.ConfigFilePath!.StartsWith(System.IO.Path.Combine(root, "dapr-config"), StringComparison.Ordinal) && File.Exists(a.ConfigFilePath));
+        FluentActions.Invoking(() => new RunOverrides().Apply(plan, 3490)).Should().NotThrow("the ports in dapr.yaml must be distinct");
+    }
+
     [Theory]
     [InlineData("4Mi", 4L * 1024 * 1024)]
     [InlineData("512Ki", 512L * 1024)]

@@ -71,6 +71,12 @@ public static partial class Launch
             LogFailed(logger, ex.Message);
             return 1;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Anything else is a bug; still stop every child (finally) and exit with a readable error, not a crash dump.
+            LogUnexpected(logger, ex);
+            return 1;
+        }
         finally
         {
             if (supervisor is not null)
@@ -154,6 +160,9 @@ public static partial class Launch
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Message}")]
     private static partial void LogFailed(ILogger logger, string message);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "unexpected failure; every app is being stopped")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}")]
     private static partial void LogWarning(ILogger logger, string message);
