@@ -16,6 +16,7 @@ internal sealed partial class AppRunner(
     ConsoleSink sink,
     IAppInstanceRegistry registry,
     HealthProbe probe,
+    CancellationToken shuttingDown,
     ILogger<AppRunner> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -217,7 +218,7 @@ internal sealed partial class AppRunner(
             registry.Unregister(instance);
         }
 
-        if (!_stopping)
+        if (!_stopping && !shuttingDown.IsCancellationRequested)
         {
             State = AppState.Exited;
             LogExited(logger, spec.DisplayName, process.Id, process.ExitCode);

@@ -18,8 +18,37 @@ internal sealed partial class AppSupervisor(IReadOnlyList<AppRunner> runners, Ti
     public async Task<bool> StartAllAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var outcomes = await Task.WhenAll(runners.Select(r => StartOneAsync(r, cancellationToken)));
+
+        // One app that cannot even be started fails the launch at once, without waiting for the others' health.
+        using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var starts = runners.Select(async r =>
+        {
+            try
+            {
+                return await StartOneAsync(r, failFast.Token);
+            }
+            catch (LauncherException)
+            {
+                await failFast.CancelAsync();
+                throw;
+            }
+        }).ToArray();
+        try
+        {
+            await Task.WhenAll(starts);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Canceled by fail-fast: the LauncherException below is the real cause.
+        }
+
+        if (starts.FirstOrDefault(t => t.IsFaulted && t.Exception!.InnerException is LauncherException) is { } failed)
+        {
+            throw failed.Exception!.InnerException!;
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
+        var outcomes = starts.Select(t => t.Result).ToArray();
         var ready = runners.Zip(outcomes).Where(p => p.Second == StartOutcome.Ready).Select(p => p.First).ToArray();
         var times = string.Join(", ", ready.Select(r => $"{r.Spec.DisplayName} {Seconds(r.ReadyAfter)}"));
         if (ready.Length == runners.Count)

@@ -47,7 +47,7 @@ public static partial class Launch
         try
         {
             runtime = await LocalDaprRuntime.StartAsync(Sidecars(plan), RuntimeOptions(plan), signal.Token);
-            supervisor = CreateSupervisor(plan, options, runtime.Instances, probeClient, loggers);
+            supervisor = CreateSupervisor(plan, options, runtime.Instances, probeClient, loggers, signal.Token);
             var ports = plan.Apps.Where(a => a.ReplicaIndex == 0).ToDictionary(a => a.AppId, a => (a.DaprHttpPort, a.DaprGrpcPort), StringComparer.Ordinal);
             admin = await AdminServer.StartAsync(options.EffectiveAdminPort, new AdminContext(supervisor, ports), signal.Token);
             foreach (var app in plan.Apps.Where(a => a.ReplicaIndex == 0))
@@ -126,13 +126,13 @@ public static partial class Launch
         return new LocalDaprRuntimeOptions { ConfigureLogging = b => LauncherConsoleFormatter.Configure(b, level) };
     }
 
-    private static AppSupervisor CreateSupervisor(RunPlan plan, LaunchOptions options, IAppInstanceRegistry registry, HttpClient probeClient, ILoggerFactory loggers)
+    private static AppSupervisor CreateSupervisor(RunPlan plan, LaunchOptions options, IAppInstanceRegistry registry, HttpClient probeClient, ILoggerFactory loggers, CancellationToken shuttingDown)
     {
         var sink = new ConsoleSink();
         var probe = new HealthProbe(probeClient);
         var ids = plan.AppIds.ToList();
         var runners = plan.Apps
-            .Select(app => new AppRunner(app, ids.IndexOf(app.AppId), sink, registry, probe, loggers.CreateLogger<AppRunner>()))
+            .Select(app => new AppRunner(app, ids.IndexOf(app.AppId), sink, registry, probe, shuttingDown, loggers.CreateLogger<AppRunner>()))
             .ToArray();
         return new AppSupervisor(runners, options.ReadyTimeout, options.StopGrace, loggers.CreateLogger<AppSupervisor>());
     }
