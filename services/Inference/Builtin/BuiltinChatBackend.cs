@@ -39,7 +39,7 @@ public static class BuiltinRequestMapper
     public static GenerationSettings ToSettings(GenerateRequest input, BuiltinOptions options)
     {
         var request = input.Request;
-        var temperature = Range(request.Temperature, 1.0, 0, 2, "temperature");
+        var temperature = Range(request.Temperature, options.DefaultTemperature, 0, 2, "temperature");
         var topP = request.TopP ?? 1.0;
         if (topP is <= 0 or > 1 || double.IsNaN(topP))
         {
@@ -66,7 +66,7 @@ public static class BuiltinRequestMapper
         var maxTokens = Math.Min(request.MaxTokens ?? input.Model.MaxOutputTokens, Math.Max(input.Model.MaxOutputTokens, 1));
         return new GenerationSettings(
             TokenCounter.Tokenizer.EncodeToIds(LastUserText(request.Messages)).ToArray(),
-            new SamplingOptions(temperature, topP, frequency, presence, options.PromptBoost),
+            new SamplingOptions(temperature, topP, frequency, presence, options.PromptBoost, options.TriggerWeight),
             maxTokens,
             request.Stop ?? [],
             request.Seed,

@@ -32,7 +32,7 @@ public sealed class CorpusSource(IReadOnlyList<(string Name, string Text)> files
     public string Hash(int order)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes($"ngram-v1;order={order};"));
+        sha.AppendData(Encoding.UTF8.GetBytes($"ngram-v2;order={order};"));
         foreach (var (name, text) in Files)
         {
             sha.AppendData(Encoding.UTF8.GetBytes($"{name}\0{text}\0"));

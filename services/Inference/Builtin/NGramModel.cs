@@ -22,7 +22,8 @@ public sealed class NGramModel
     private readonly double[] _unigram;
     private readonly HashSet<int> _common;
 
-    internal NGramModel(int order, int[] vocabulary, double[] discounts, int[] unigramCounts, Dictionary<UInt128, ContextStats>[] levels, string corpusHash)
+    internal NGramModel(
+        int order, int[] vocabulary, double[] discounts, int[] unigramCounts, Dictionary<UInt128, ContextStats>[] levels, string corpusHash, TriggerTable? triggers = null)
     {
         if (order < 2 || order > NGramKey.MaxTokens)
         {
@@ -35,6 +36,7 @@ public sealed class NGramModel
         UnigramCounts = unigramCounts;
         _levels = levels;
         CorpusHash = corpusHash;
+        Triggers = triggers ?? TriggerTable.Empty;
         _localIndex = new Dictionary<int, int>(vocabulary.Length);
         for (var i = 0; i < vocabulary.Length; i++)
         {
@@ -42,17 +44,16 @@ public sealed class NGramModel
         }
 
         _unigram = BuildUnigram(unigramCounts, discounts[0]);
-        _common = Enumerable.Range(0, vocabulary.Length)
-            .OrderByDescending(i => unigramCounts[i])
-            .Take(CommonTokenCount)
-            .Concat(Enumerable.Range(0, vocabulary.Length).Where(i => SpecialTokens.IsSpecial(vocabulary[i])))
-            .ToHashSet();
+        _common = CommonTokens(vocabulary, unigramCounts);
     }
 
     /// <summary>How many of the most widespread tokens count as function words (the, to, a, punctuation).</summary>
     private const int CommonTokenCount = 64;
 
     public int Order { get; }
+
+    /// <summary>Question-to-answer associations that keep an answer on the question's topic.</summary>
+    public TriggerTable Triggers { get; }
 
     /// <summary>Local index → token id (tokenizer id, or a <see cref="SpecialTokens"/> id).</summary>
     public int[] Vocabulary { get; }
@@ -122,6 +123,14 @@ public sealed class NGramModel
         Predict(historyLocal, probabilities);
         return _localIndex.TryGetValue(tokenId, out var local) ? probabilities[local] : 0;
     }
+
+    /// <summary>Markers and the most widespread tokens (by continuation count), which carry no topic.</summary>
+    internal static HashSet<int> CommonTokens(int[] vocabulary, int[] unigramCounts) =>
+        Enumerable.Range(0, vocabulary.Length)
+            .OrderByDescending(i => unigramCounts[i]).ThenBy(i => i)
+            .Take(CommonTokenCount)
+            .Concat(Enumerable.Range(0, vocabulary.Length).Where(i => SpecialTokens.IsSpecial(vocabulary[i])))
+            .ToHashSet();
 
     private static double[] BuildUnigram(int[] continuationCounts, double discount)
     {

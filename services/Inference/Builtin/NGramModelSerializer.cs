@@ -5,12 +5,12 @@ namespace DeepSeek.Dapr.Inference.Builtin;
 
 /// <summary>
 /// Compact binary form of a trained model: a gzip stream of the vocabulary, the per-level discounts, the unigram
-/// continuation counts and every context with its next-token counts. Probabilities are recomputed on load.
+/// continuation counts and every context with its next-token counts, then the trigger table. Probabilities are recomputed on load.
 /// </summary>
 public static class NGramModelSerializer
 {
     private const int Magic = 0x474E5344; // "DSNG"
-    private const int Version = 1;
+    private const int Version = 2;
 
     public static void Save(NGramModel model, Stream destination)
     {
@@ -43,6 +43,17 @@ public static class NGramModelSerializer
                 {
                     writer.Write7BitEncodedInt(count);
                 }
+            }
+        }
+
+        writer.Write(model.Triggers.Count);
+        foreach (var (trigger, (targets, weights)) in model.Triggers.Entries)
+        {
+            writer.Write7BitEncodedInt(trigger);
+            WriteInts(writer, targets);
+            foreach (var weight in weights)
+            {
+                writer.Write(weight);
             }
         }
     }
@@ -104,7 +115,22 @@ public static class NGramModelSerializer
             levels[k] = level;
         }
 
-        return new NGramModel(order, vocabulary, discounts, unigram, levels, hash);
+        var triggerCount = reader.ReadInt32();
+        var triggers = new Dictionary<int, (int[], float[])>(triggerCount);
+        for (var t = 0; t < triggerCount; t++)
+        {
+            var trigger = reader.Read7BitEncodedInt();
+            var targets = ReadInts(reader);
+            var weights = new float[targets.Length];
+            for (var i = 0; i < weights.Length; i++)
+            {
+                weights[i] = reader.ReadSingle();
+            }
+
+            triggers[trigger] = (targets, weights);
+        }
+
+        return new NGramModel(order, vocabulary, discounts, unigram, levels, hash, new TriggerTable(triggers));
     }
 
     private static void WriteInts(BinaryWriter writer, int[] values)

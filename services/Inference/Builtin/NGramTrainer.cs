@@ -80,7 +80,42 @@ public static class NGramTrainer
         }
 
         levels[0] = [];
-        return new NGramModel(order, vocabulary, discounts, unigram, levels, corpusHash);
+        var common = NGramModel.CommonTokens(vocabulary, unigram);
+        var triggers = TriggerTable.Learn(QuestionAnswerPairs(padded, local), common.Contains);
+        return new NGramModel(order, vocabulary, discounts, unigram, levels, corpusHash, triggers);
+    }
+
+    /// <summary>
+    /// (question, reasoning + answer) token pairs of every chat turn, once each: a turn with reasoning is also trained
+    /// without it, and that copy must not count twice.
+    /// </summary>
+    private static List<(int[] Question, int[] Answer)> QuestionAnswerPairs(List<int[]> padded, Dictionary<int, int> local)
+    {
+        var pairs = new List<(int[], int[])>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var sequence in padded)
+        {
+            var user = Array.IndexOf(sequence, SpecialTokens.User);
+            var assistant = Array.IndexOf(sequence, SpecialTokens.Assistant);
+            if (user < 0 || assistant < user)
+            {
+                continue;
+            }
+
+            var think = Array.IndexOf(sequence, SpecialTokens.Think, user, assistant - user);
+            var questionEnd = think >= 0 ? think : assistant;
+            var question = sequence[(user + 1)..questionEnd];
+            var answer = sequence[(assistant + 1)..^1];
+            if (!seen.Add(string.Join(',', question) + "|" + string.Join(',', answer)))
+            {
+                continue;
+            }
+
+            var target = think >= 0 ? sequence[(think + 1)..assistant].Concat(answer) : answer;
+            pairs.Add((question.Select(t => local[t]).ToArray(), target.Select(t => local[t]).ToArray()));
+        }
+
+        return pairs;
     }
 
     private static int[] Pad(int[] sequence, int order)

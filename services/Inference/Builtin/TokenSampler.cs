@@ -9,11 +9,15 @@ public sealed class TokenSampler
 {
     private const double GreedyTemperature = 1e-6;
 
+    /// <summary>Caps the summed trigger lift so one strongly tied token cannot override the n-gram entirely.</summary>
+    private const double MaxTriggerBonus = 6;
+
     private readonly NGramModel _model;
     private readonly SamplingOptions _options;
     private readonly Random _random;
-    private readonly HashSet<int> _promptTokens;
-    private readonly Dictionary<int, int> _generated = [];
+    // Dense per-token arrays: a step visits every token, and array reads are far cheaper than hash lookups.
+    private readonly double[] _bonus;
+    private readonly int[] _generated;
     private readonly double[] _probabilities;
     private readonly double[] _weights;
     private readonly int[] _indices;
@@ -23,7 +27,21 @@ public sealed class TokenSampler
         _model = model;
         _options = options;
         _random = random;
-        _promptTokens = promptTokens.Where(t => !model.IsCommon(t)).ToHashSet();
+        var prompt = promptTokens.Where(t => !model.IsCommon(t)).ToHashSet();
+        _bonus = new double[model.VocabularySize];
+        _generated = new int[model.VocabularySize];
+        foreach (var token in prompt)
+        {
+            _bonus[token] += options.PromptBoost;
+        }
+
+        if (options.TriggerWeight != 0)
+        {
+            foreach (var (token, lift) in model.Triggers.Bonus(prompt))
+            {
+                _bonus[token] += options.TriggerWeight * Math.Min(lift, MaxTriggerBonus);
+            }
+        }
         _probabilities = new double[model.VocabularySize];
         _weights = new double[model.VocabularySize];
         _indices = new int[model.VocabularySize];
@@ -48,7 +66,7 @@ public sealed class TokenSampler
         }
 
         var chosen = greedy ? best : Sample(bestLogit);
-        _generated[chosen] = _generated.GetValueOrDefault(chosen) + 1;
+        _generated[chosen]++;
         return chosen;
     }
 
@@ -56,15 +74,15 @@ public sealed class TokenSampler
     {
         var p = _probabilities[w];
         var logit = Math.Log(p);
-        if (_generated.TryGetValue(w, out var count))
+        if (_generated[w] is var count && count > 0)
         {
             logit -= _options.FrequencyPenalty * count + _options.PresencePenalty;
         }
 
-        // Only tokens the n-gram itself proposes here are boosted; otherwise the boost would inject prompt words at random.
-        if (_options.PromptBoost != 0 && _promptTokens.Contains(w) && p > floorWeight * _model.Unigram(w) * 1.000001)
+        // Only tokens the n-gram itself proposes here are boosted; otherwise boosts would inject topic words at random.
+        if (_bonus[w] != 0 && p > floorWeight * _model.Unigram(w) * 1.000001)
         {
-            logit += _options.PromptBoost;
+            logit += _bonus[w];
         }
 
         return logit;
