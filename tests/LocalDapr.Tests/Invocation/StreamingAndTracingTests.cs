@@ -131,4 +131,27 @@ public sealed class StreamingAndTracingTests
         span.GetTagItem("dapr.target").Should().Be("target");
         counted.Should().Contain((1L, "target"));
     }
+
+    [Fact]
+    public async Task An_app_that_dies_mid_stream_aborts_the_callers_stream()
+    {
+        var die = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var target = await TestApp.StartAsync(app => app.MapGet("/dies", async (HttpContext c) =>
+        {
+            c.Response.ContentType = "text/event-stream";
+            await c.Response.WriteAsync("data: first\n\n");
+            await c.Response.Body.FlushAsync();
+            await die.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            c.Abort();
+        }));
+        await using var harness = await StartAsync(target);
+
+        using var response = await harness.CreateInvokeHttpClient("caller").GetAsync("http://target/dies", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        (await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10))).Should().Be("data: first");
+        die.SetResult();
+
+        // A clean end would look like a complete reply: the break must be visible to the caller.
+        await FluentActions.Awaiting(() => reader.ReadToEndAsync()).Should().ThrowAsync<Exception>();
+    }
 }

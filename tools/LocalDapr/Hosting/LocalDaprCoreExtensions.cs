@@ -2,6 +2,7 @@ using LocalDapr.Abstractions;
 using LocalDapr.Channel;
 using LocalDapr.Invocation;
 using LocalDapr.Resiliency;
+using LocalDapr.Telemetry;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,6 +28,7 @@ internal static class LocalDaprCoreExtensions
         services.AddSingleton<InvocationTargetResolver>();
         services.AddSingleton<InvocationForwarder>();
         services.AddGrpc();
+        services.AddLocalDaprTelemetry();
         return services;
     }
 

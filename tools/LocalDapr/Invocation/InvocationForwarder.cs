@@ -58,9 +58,16 @@ internal sealed partial class InvocationForwarder(
         {
             // The caller went away: the upstream call was cancelled with it; nobody is left to answer.
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException && aborted.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            LogCallerGone(targetId);
+            if (aborted.IsCancellationRequested)
+            {
+                LogCallerGone(targetId);
+                return;
+            }
+
+            // The target broke off mid-reply: the caller gets an error, or an aborted stream if bytes already went out.
+            await FailAsync(context, targetId, Describe(ex));
         }
         finally
         {
