@@ -25,7 +25,7 @@ public sealed class LauncherEndToEndTests : IDisposable
 
     private sealed record EchoReply(string AppId, int Port, string Method, string Path, string? Query, string Body);
 
-    private sealed record Echo(string AppId, int AppPort, int? DaprHttpPort = null, string Env = "");
+    private sealed record Echo(string AppId, int AppPort, int? DaprHttpPort = null, string Env = "", string Extra = "");
 
     private string RunFile(params Echo[] apps)
     {
@@ -41,6 +41,7 @@ public sealed class LauncherEndToEndTests : IDisposable
 
             yaml.Append($"    command: [\"dotnet\", \"{LauncherProcess.EchoAppDll}\"]\n");
             yaml.Append("    env: { ECHO_FROM_RUN_FILE: \"yes\"" + a.Env + " }\n");
+            yaml.Append(a.Extra);
         }
 
         return _dir.RunFile(yaml.ToString());
@@ -161,6 +162,28 @@ public sealed class LauncherEndToEndTests : IDisposable
         {
             (await InvokeAsync(sidecar, "echo", $"after{i}")).Port.Should().Be(port2);
         }
+    }
+
+    [Fact]
+    public async Task An_app_failing_its_health_check_gets_no_traffic_until_it_recovers()
+    {
+        var (port, sidecar) = (PortAllocator.Next(), PortAllocator.Next());
+        await using var launcher = Start(RunFile(new Echo("flaky", port, sidecar, Extra: "    appHealthProbeInterval: 1\n    appHealthThreshold: 2\n")));
+        await launcher.WaitForLineAsync("all 1 apps ready in");
+        await launcher.AppPidAsync("flaky");
+        (await InvokeAsync(sidecar, "flaky", "before")).AppId.Should().Be("flaky");
+
+        (await _http.PostAsync($"http://127.0.0.1:{port}/health/down", null)).EnsureSuccessStatusCode();
+        await launcher.WaitForLineAsync("flaky: unhealthy after 2 failed probes", seconds: 30);
+        Instances(await AdminAppsAsync(), "flaky").Single().GetProperty("state").GetString().Should().Be("Unhealthy");
+        using (var refused = await _http.PostAsync($"http://127.0.0.1:{sidecar}/v1.0/invoke/flaky/method/echo/x", null))
+        {
+            ((int)refused.StatusCode).Should().BeGreaterThanOrEqualTo(500);
+        }
+
+        (await _http.PostAsync($"http://127.0.0.1:{port}/health/up", null)).EnsureSuccessStatusCode();
+        await launcher.WaitForLineAsync("flaky: healthy again", seconds: 30);
+        (await InvokeAsync(sidecar, "flaky", "after")).AppId.Should().Be("flaky");
     }
 
     [Fact]

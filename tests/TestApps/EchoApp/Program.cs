@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 
 // A tiny app for launcher tests: listens on APP_PORT, answers /healthz, echoes requests, reports the environment
-// it was given, and prints lines on stdout and stderr. ECHO_SPAWN_CHILD=1 starts a long-running child process so
+// it was given, and prints lines on stdout and stderr; POST /health/down (or /up) flips its health check. ECHO_SPAWN_CHILD=1 starts a long-running child process so
 // tests can check that stopping the app stops its whole process tree; ECHO_EXIT_CODE=n makes it exit at once.
 if (Environment.GetEnvironmentVariable("ECHO_EXIT_CODE") is { Length: > 0 } exitCode)
 {
@@ -18,7 +18,13 @@ builder.Logging.ClearProviders();
 builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
 var app = builder.Build();
 
-app.MapGet("/healthz", () => Results.Ok());
+var healthy = true;
+app.MapGet("/healthz", () => healthy ? Results.Ok() : Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
+app.MapPost("/health/{state}", (string state) =>
+{
+    healthy = state == "up";
+    return Results.Ok();
+});
 app.MapGet("/env", () => Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
     .Where(e => e.Key is string k && (k.StartsWith("APP_", StringComparison.Ordinal) || k.StartsWith("DAPR_", StringComparison.Ordinal) || k.StartsWith("ECHO_", StringComparison.Ordinal)))
     .ToDictionary(e => (string)e.Key, e => (string?)e.Value));
