@@ -49,7 +49,7 @@ if ! redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1; then
 fi
 
 echo "test.sh: building (Release)"
-dotnet build DeepSeek.Dapr.sln -c Release -nologo -v q -clp:ErrorsOnly
+dotnet build DeepSeek.Dapr.sln -c Release -nologo -v q -clp:NoSummary
 
 rm -rf "$results_dir"
 mkdir -p "$results_dir"

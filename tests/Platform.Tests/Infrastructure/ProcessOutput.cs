@@ -10,6 +10,7 @@ public sealed class ProcessOutput(string logFile) : IDisposable
     private readonly List<string> _lines = [];
     private readonly StreamWriter _log = CreateLog(logFile);
     private TaskCompletionSource _changed = NewSignal();
+    private bool _disposed;
 
     public string LogFile { get; } = logFile;
 
@@ -30,7 +31,11 @@ public sealed class ProcessOutput(string logFile) : IDisposable
         lock (_gate)
         {
             _lines.Add(line);
-            _log.WriteLine(line);
+            if (!_disposed)
+            {
+                _log.WriteLine(line);
+            }
+
             changed = _changed;
             _changed = NewSignal();
         }
@@ -87,6 +92,7 @@ public sealed class ProcessOutput(string logFile) : IDisposable
     {
         lock (_gate)
         {
+            _disposed = true;
             _log.Dispose();
         }
     }
