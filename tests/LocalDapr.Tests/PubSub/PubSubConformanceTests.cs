@@ -24,6 +24,11 @@ public abstract class PubSubConformanceTests
     /// <summary>Component YAML named <paramref name="name"/>, limited to <paramref name="scopes"/> when given.</summary>
     protected abstract string ComponentYaml(string name, params string[] scopes);
 
+    /// <summary>[Topic] needs a constant name: brokers that persist topics start it empty here.</summary>
+    protected const string AttributedTopic = "attributed-orders";
+
+    protected virtual Task ResetTopicAsync(string topic) => Task.CompletedTask;
+
     /// <summary>Broker-level check that nothing is left unacknowledged (Redis: no pending entries).</summary>
     protected virtual Task AssertAllAcknowledgedAsync(string topic) => Task.CompletedTask;
 
@@ -139,6 +144,39 @@ public abstract class PubSubConformanceTests
         bulk.FailedEntries.Should().BeEmpty();
         await Poll.UntilAsync(() => orders.Count >= 3, "three SDK-published orders arrived");
         orders.Should().BeEquivalentTo([1, 2, 3]);
+    }
+
+    [Fact]
+    public async Task Topic_attribute_on_a_minimal_api_handler_subscribes_with_its_dead_letter_topic()
+    {
+        await ResetTopicAsync(AttributedTopic);
+        await ResetTopicAsync(AttributedTopic + "-dead");
+        var orders = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var dead = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var app = await StartAppAsync(a =>
+        {
+            a.MapPost("/attributed", [Topic(PubSub, AttributedTopic, AttributedTopic + "-dead", false)] (Order order) =>
+            {
+                orders.Add(order.OrderId);
+                return order.OrderId < 0 ? Results.NotFound() : Results.Ok();
+            });
+            a.MapPost("/attributed-dead", [Topic(PubSub, AttributedTopic + "-dead")] (Order order) =>
+            {
+                dead.Add(order.OrderId);
+                return Results.Ok();
+            });
+        });
+        await using var harness = await StartRuntimeAsync([app]);
+        await Poll.SubscribedAsync(harness, Subscriber, AttributedTopic + "-dead");
+
+        await PublishHttpAsync(harness, AttributedTopic, """{"orderId":5}""");
+        await PublishHttpAsync(harness, AttributedTopic, """{"orderId":-1}""");
+
+        await Poll.UntilAsync(() => orders.Count >= 2 && dead.Count >= 1, "both orders were handled and the 404 one dead-lettered");
+        orders.Should().BeEquivalentTo([5, -1]);
+        dead.Should().Equal(-1);
+        harness.Runtime.Services.GetRequiredService<LocalDapr.Abstractions.ISubscriptionRegistry>().SubscriptionsFor(Subscriber)
+            .Should().Contain(s => s.Topic == AttributedTopic && s.DeadLetterTopic == AttributedTopic + "-dead" && s.Type == "PROGRAMMATIC");
     }
 
     [Fact]

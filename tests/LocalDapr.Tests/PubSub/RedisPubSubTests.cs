@@ -56,6 +56,8 @@ public sealed class RedisPubSubTests : PubSubConformanceTests
         recorder.Calls.Should().Be(succeededAt, "after the first success the message is not delivered again");
     }
 
+    protected override Task ResetTopicAsync(string topic) => Redis.Value.GetDatabase().KeyDeleteAsync(topic);
+
     protected override Task AssertAllAcknowledgedAsync(string topic) =>
         Poll.UntilAsync(() => PendingCount(topic, Subscriber) == 0, $"every entry of {topic} was acknowledged");
 

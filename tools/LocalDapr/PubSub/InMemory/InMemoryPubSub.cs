@@ -47,14 +47,7 @@ public sealed class InMemoryPubSub(string name, ILogger<InMemoryPubSub> logger) 
         var consumer = new Consumer(subscription);
         // One consumer per app-id and topic: a re-subscription (app restart) replaces the old one instead of adding.
         _topics.GetOrAdd(subscription.Topic, _ => new(StringComparer.Ordinal))[subscription.AppId] = consumer;
-        if (_parked.TryRemove((subscription.Topic, subscription.AppId), out var parked))
-        {
-            foreach (var message in parked)
-            {
-                _ = Task.Run(() => DispatchAsync(consumer, message), CancellationToken.None);
-            }
-        }
-
+        DrainParked(subscription.Topic, subscription.AppId);
         return Task.FromResult<IAsyncDisposable>(new Unsubscriber(this, subscription.Topic, subscription.AppId, consumer));
     }
 
@@ -90,6 +83,24 @@ public sealed class InMemoryPubSub(string name, ILogger<InMemoryPubSub> logger) 
         }
 
         queue.Enqueue(message);
+
+        // The app may have come back between the readiness check and the enqueue, after the re-subscription drained.
+        DrainParked(subscription.Topic, subscription.AppId);
+    }
+
+    /// <summary>Hands parked messages to the current consumer once its app is reachable; dequeuing makes each go once.</summary>
+    private void DrainParked(string topic, string appId)
+    {
+        if (!_topics.TryGetValue(topic, out var consumers) || !consumers.TryGetValue(appId, out var current)
+            || !current.Subscription.IsConsumerReady() || !_parked.TryGetValue((topic, appId), out var queue))
+        {
+            return;
+        }
+
+        while (queue.TryDequeue(out var message))
+        {
+            _ = Task.Run(() => DispatchAsync(current, message), CancellationToken.None);
+        }
     }
 
     public ValueTask DisposeAsync()
