@@ -29,10 +29,12 @@ internal sealed record ScenarioResult(
             baseline is null ? null : Round(p99 - baseline.P99Ms));
     }
 
-    public static string Markdown(IReadOnlyList<ScenarioResult> results, int seconds)
+    public static string Markdown(IReadOnlyList<ScenarioResult> results, int seconds, string loadBefore, string loadAfter)
     {
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"## Hop benchmark: local-dapr sidecar ({Environment.ProcessorCount} cores, {seconds} s measured, .NET {Environment.Version})");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Load average before / after: {loadBefore} / {loadAfter} (tails such as p99 mean little on a busy machine).");
         md.AppendLine();
         md.AppendLine("| Scenario | Callers | Requests | Errors | RPS | p50 ms | p90 ms | p99 ms | Added p50 ms | Added p99 ms |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -53,6 +55,10 @@ internal sealed record ScenarioResult(
 
         return md.ToString();
     }
+
+    /// <summary>The 1-minute load average where the OS reports one (Linux), to judge how noisy the run was.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
     private static string Signed(double? value) => value is { } v ? v.ToString("+0.000;-0.000", CultureInfo.InvariantCulture) : "";
 
