@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Routing;
 namespace LocalDapr.State;
 
 /// <summary>
-/// daprd's HTTP state API: <c>GET/POST/DELETE /v1.0/state/{store}[/{key}]</c>, <c>POST /v1.0/state/{store}/bulk</c>,
+/// daprd's HTTP state API: <c>GET/POST|PUT/DELETE /v1.0/state/{store}[/{key}]</c>, <c>POST /v1.0/state/{store}/bulk</c>,
 /// <c>POST|PUT /v1.0/state/{store}/transaction</c>. Values are stored as the JSON text of <c>value</c>, which is
 /// what the SDK stores over gRPC too, so both APIs read each other's data.
 /// </summary>
@@ -25,7 +25,7 @@ public static class StateHttpApi
         group.MapMethods("/transaction", ["POST", "PUT"], TransactAsync).WithName("DaprStateTransaction");
         group.MapGet("/{key}", GetAsync).WithName("DaprStateGet");
         group.MapDelete("/{key}", DeleteAsync).WithName("DaprStateDelete");
-        group.MapPost("/", SaveAsync).WithName("DaprStateSave");
+        group.MapMethods("/", ["POST", "PUT"], SaveAsync).WithName("DaprStateSave");
         return endpoints;
     }
 
