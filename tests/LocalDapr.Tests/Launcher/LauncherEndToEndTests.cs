@@ -138,6 +138,44 @@ public sealed class LauncherEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task The_status_stop_and_start_commands_talk_to_a_running_launcher()
+    {
+        var port = PortAllocator.Next();
+        await using var launcher = Start(RunFile(new Echo("echo-a", port)));
+        await launcher.WaitForLineAsync("all 1 apps ready in");
+        var pid = await launcher.AppPidAsync("echo-a");
+
+        var (code, output) = await CliAsync("status", "--admin-port", _adminPort.ToString());
+        code.Should().Be(0, output);
+        output.Should().MatchRegex($@"echo-a\s+\d+\s+\d+\s+{port}\s+{pid}\s+Healthy");
+
+        (code, output) = await CliAsync("stop", "echo-a", "--admin-port", _adminPort.ToString());
+        code.Should().Be(0, output);
+        output.Should().MatchRegex($@"echo-a\s+\d+\s+\d+\s+{port}\s+-\s+Stopped");
+        LauncherProcess.IsRunning(pid).Should().BeFalse();
+
+        (code, output) = await CliAsync("start", "echo-a", "--instance", port.ToString(), "--admin-port", _adminPort.ToString());
+        code.Should().Be(0, output);
+        output.Should().MatchRegex($@"echo-a\s+\d+\s+\d+\s+{port}\s+\d+\s+Healthy");
+        launcher.Remember(await launcher.AppPidAsync("echo-a"));
+
+        (code, output) = await CliAsync("stop", "nope", "--admin-port", _adminPort.ToString());
+        code.Should().Be(1);
+        output.Should().Contain("app-id 'nope' is not running in this launcher");
+
+        (code, output) = await CliAsync("status", "--admin-port", PortAllocator.Next().ToString());
+        code.Should().Be(1);
+        output.Should().Contain("no launcher answers on 127.0.0.1:");
+    }
+
+    private static async Task<(int Code, string Output)> CliAsync(params string[] args)
+    {
+        await using var cli = LauncherProcess.Start(args);
+        var code = await cli.WaitForExitAsync(120);
+        return (code, cli.Output);
+    }
+
+    [Fact]
     public async Task Two_replicas_of_one_app_id_share_a_sidecar_and_both_receive_traffic()
     {
         var (port1, port2, sidecar) = (PortAllocator.Next(), PortAllocator.Next(), PortAllocator.Next());
