@@ -16,6 +16,9 @@ public sealed class HarnessApp(string appId)
 
     public string? AppApiToken { get; init; }
 
+    /// <summary>The sidecar's request body limit (daprd <c>maxBodySize</c>).</summary>
+    public long MaxBodySizeBytes { get; init; } = 4 * 1024 * 1024;
+
     /// <summary>When not empty, this app reads these files (name → YAML) instead of the shared resources.</summary>
     public Dictionary<string, string> Resources { get; } = [];
 }
@@ -96,7 +99,7 @@ public sealed class RuntimeHarness : IAsyncDisposable
                 var dir = app.Resources.Count == 0
                     ? shared
                     : await WriteResourcesAsync(Path.Combine(root, "resources-" + app.AppId), app.Resources, root, cancellationToken);
-                sidecars[app.AppId] = new SidecarDefinition(app.AppId, PortAllocator.Next(), PortAllocator.Next(), [dir], ApiToken: app.ApiToken, AppApiToken: app.AppApiToken);
+                sidecars[app.AppId] = new SidecarDefinition(app.AppId, PortAllocator.Next(), PortAllocator.Next(), [dir], ApiToken: app.ApiToken, AppApiToken: app.AppApiToken, MaxBodySizeBytes: app.MaxBodySizeBytes);
             }
 
             harness.Runtime = await LocalDaprRuntime.StartAsync(sidecars.Values.ToArray(), options.Runtime, cancellationToken);

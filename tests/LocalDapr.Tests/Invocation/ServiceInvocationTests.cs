@@ -232,6 +232,41 @@ public sealed class ServiceInvocationTests
         (await response.Content.ReadAsStringAsync()).Should().Be("hi");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Bodies_over_the_sidecar_limit_get_413_whether_streamed_or_buffered_for_retries(bool withRetries)
+    {
+        var options = new HarnessOptions();
+        options.Apps.Add(new HarnessApp("caller") { MaxBodySizeBytes = 64 * 1024 });
+        options.Apps.Add(new HarnessApp("target") { Instances = { await EchoApp.StartAsync() } });
+        if (withRetries)
+        {
+            options.Resources["resiliency.yaml"] = """
+                apiVersion: dapr.io/v1alpha1
+                kind: Resiliency
+                metadata:
+                  name: r
+                spec:
+                  policies:
+                    retries:
+                      r: { duration: 10ms, maxRetries: 1 }
+                  targets:
+                    apps:
+                      target: { retry: r }
+                """;
+        }
+
+        await using var harness = await RuntimeHarness.StartAsync(options);
+        var http = harness.CreateSidecarHttpClient("caller");
+
+        using var small = await http.PostAsync("/v1.0/invoke/target/method/raw", new ByteArrayContent(new byte[1024]));
+        small.StatusCode.Should().Be(HttpStatusCode.OK);
+        using var large = await http.PostAsync("/v1.0/invoke/target/method/raw", new ByteArrayContent(new byte[256 * 1024]));
+        large.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        (await large.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errorCode").GetString().Should().Be("ERR_BODY_TOO_LARGE");
+    }
+
     internal static string Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : string.Empty;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using LocalDapr.Abstractions;
-using LocalDapr.Hosting;
 using LocalDapr.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -33,6 +32,8 @@ internal sealed class Attempt : IDisposable
 
     public HttpContext Context { get; }
 
+    public SidecarApp Caller => _caller;
+
     public InvocationTarget Target { get; }
 
     public Activity? Activity { get; }
@@ -55,7 +56,7 @@ internal sealed class Attempt : IDisposable
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            await DaprErrors.WriteAsync(Context, StatusCodes.Status413PayloadTooLarge, DaprErrors.BodyTooLarge, $"request body is larger than the limit of {limit} bytes");
+            await InvocationForwarder.WriteBodyTooLargeAsync(Context, limit);
             return false;
         }
 

@@ -85,6 +85,11 @@ internal sealed partial class InvocationForwarder(
             {
                 return await attempt.SendAsync(streamBody: true, context.RequestAborted);
             }
+            catch (Exception ex) when (IsBodyTooLarge(ex))
+            {
+                await WriteBodyTooLargeAsync(context, attempt.Caller.MaxBodySizeBytes);
+                return null;
+            }
             catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested && ex is HttpRequestException or InvocationTargetException or IOException)
             {
                 await FailAsync(context, attempt.Target.Id, Describe(ex));
@@ -172,6 +177,23 @@ internal sealed partial class InvocationForwarder(
         }
 
         return activity;
+    }
+
+    internal static Task WriteBodyTooLargeAsync(HttpContext context, long limit) =>
+        DaprErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, DaprErrors.BodyTooLarge, $"request body is larger than the limit of {limit} bytes");
+
+    /// <summary>Kestrel enforces the sidecar's body limit while the body streams upstream; the error surfaces wrapped.</summary>
+    private static bool IsBodyTooLarge(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private Task FailAsync(HttpContext context, string targetId, string reason)
