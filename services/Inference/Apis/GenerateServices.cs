@@ -7,6 +7,6 @@ public sealed class GenerateServices(IServiceProvider services, InferenceMetrics
 {
     public IServiceProvider Services { get; } = services;
     public InferenceMetrics Metrics { get; } = metrics;
-    public ILogger Logger { get; } = logger;
+    public ILogger<GenerateServices> Logger { get; } = logger;
     public TimeProvider Time { get; } = time;
 }
