@@ -40,19 +40,16 @@ internal sealed partial class InvocationForwarder(
         using var activity = StartActivity(context, caller, target);
         var started = Stopwatch.GetTimestamp();
         var attempt = new Attempt(this, context, caller, target, pathAndQuery, activity);
-        var status = StatusCodes.Status500InternalServerError;
         try
         {
             using var response = await SendAsync(attempt);
-            if (response is null)
-            {
-                return;
-            }
-
-            status = (int)response.StatusCode;
+            var status = response is null ? context.Response.StatusCode : (int)response.StatusCode;
             LocalDaprTelemetry.RecordInvocation(caller.AppId, targetId, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             activity?.SetTag("http.response.status_code", status);
-            await CopyResponseAsync(context, response);
+            if (response is not null)
+            {
+                await CopyResponseAsync(context, response);
+            }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
