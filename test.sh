@@ -4,7 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-results_dir="$PWD/artifacts/test-results"
 launcher_pidfile="$PWD/artifacts/platform-tests/launcher.pid"
 redis_port=6379
 started_redis=false
@@ -51,24 +50,24 @@ fi
 echo "test.sh: building (Release)"
 dotnet build DeepSeek.Dapr.sln -c Release -nologo -v q -clp:NoSummary
 
-rm -rf "$results_dir"
-mkdir -p "$results_dir"
+# Each project writes its TRX into its own TestResults folder under a fixed name (default names only carry the
+# second, so two projects finishing together could overwrite each other in a shared folder).
+rm -rf tests/*/TestResults
 echo "test.sh: running tests"
 test_status=0
 # A test that hangs fails after 5 minutes instead of stalling CI (no dump: only the failure matters here).
 run_tests() {
   dotnet test "$@" -c Release --no-build --nologo \
-    --logger trx --results-directory "$results_dir" \
     --blame-hang-timeout 5m --blame-hang-dump-type none || test_status=$?
 }
-run_tests DeepSeek.Dapr.sln --filter "Category!=Measurement"
+run_tests DeepSeek.Dapr.sln --filter "Category!=Measurement" --logger "trx;LogFileName=tests.trx"
 # Measurements run alone afterwards, so the other test assemblies do not share the 2 cores with the load.
-run_tests tests/Platform.Tests/Platform.Tests.csproj --filter "Category=Measurement"
+run_tests tests/Platform.Tests/Platform.Tests.csproj --filter "Category=Measurement" --logger "trx;LogFileName=measurement.trx"
 
 # Count outcomes of every test result (each theory row counts) across all TRX files.
 count_outcome() {
   local outcome=$1
-  cat "$results_dir"/*.trx 2>/dev/null | grep -o "<UnitTestResult [^>]*outcome=\"$outcome\"" | wc -l || true
+  cat tests/*/TestResults/*.trx 2>/dev/null | grep -o "<UnitTestResult [^>]*outcome=\"$outcome\"" | wc -l || true
 }
 passed=$(count_outcome Passed)
 failed=$(( $(count_outcome Failed) + $(count_outcome Error) + $(count_outcome Timeout) + $(count_outcome Aborted) ))
