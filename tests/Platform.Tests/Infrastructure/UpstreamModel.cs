@@ -27,8 +27,8 @@ public sealed record UpstreamModel(string Id, string Endpoint, string UpstreamNa
     }
 
     /// <summary>
-    /// Configuration arrays merge by index, so an env entry at an index the appsettings already use would overwrite a
-    /// default model: count <c>Models:Registry</c> in every appsettings file of the models service.
+    /// Configuration merges by key (an array's keys are its indexes), so an env entry under a key the appsettings
+    /// already use would overwrite a default model: number ours after the entries of every appsettings file.
     /// </summary>
     private static int ConfiguredRegistryCount()
     {
@@ -37,11 +37,15 @@ public sealed record UpstreamModel(string Id, string Endpoint, string UpstreamNa
         foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "services", "Models"), "appsettings*.json"))
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(file), options);
-            if (doc.RootElement.TryGetProperty("Models", out var models)
-                && models.TryGetProperty("Registry", out var registry)
-                && registry.ValueKind == JsonValueKind.Array)
+            if (doc.RootElement.TryGetProperty("Models", out var models) && models.TryGetProperty("Registry", out var registry))
             {
-                max = Math.Max(max, registry.GetArrayLength());
+                var count = registry.ValueKind switch
+                {
+                    JsonValueKind.Array => registry.GetArrayLength(),
+                    JsonValueKind.Object => registry.EnumerateObject().Count(),
+                    _ => 0,
+                };
+                max = Math.Max(max, count);
             }
         }
 
