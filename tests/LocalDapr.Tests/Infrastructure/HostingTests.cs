@@ -110,9 +110,60 @@ public sealed class HostingTests
         channel.IsAvailable("unknown").Should().BeFalse();
     }
 
+    [Fact]
+    public async Task A_port_in_use_fails_start_up_and_releases_every_other_port()
+    {
+        using var blocker = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        blocker.Start();
+        var taken = ((IPEndPoint)blocker.LocalEndpoint).Port;
+        var free = PortAllocator.Next();
+        var dir = Directory.CreateTempSubdirectory("localdapr-tests-").FullName;
+        try
+        {
+            var act = () => LocalDaprRuntime.StartAsync(
+                [new SidecarDefinition("app-a", free, PortAllocator.Next(), [dir]), new SidecarDefinition("app-b", PortAllocator.Next(), taken, [dir])]);
+
+            await act.Should().ThrowAsync<IOException>();
+            using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, free);
+            probe.Start();
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Unhealthy_replicas_get_no_calls_and_a_restart_is_announced_again()
+    {
+        var listener = new RecordingReadyListener();
+        await using var first = await TestApp.StartAsync(a => a.MapGet("/who", () => "first"));
+        await using var second = await TestApp.StartAsync(a => a.MapGet("/who", () => "second"));
+        var options = new HarnessOptions { Runtime = new LocalDaprRuntimeOptions { ConfigureServices = s => s.AddSingleton<IAppReadyListener>(listener) } };
+        options.Apps.Add(new HarnessApp("caller"));
+        options.Apps.Add(new HarnessApp("target") { Instances = { first, second } });
+        await using var harness = await RuntimeHarness.StartAsync(options);
+        await listener.Ready.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var http = harness.CreateInvokeHttpClient("caller");
+
+        harness.Instances.SetHealthy(first.InstanceFor("target"), false);
+        for (var i = 0; i < 4; i++)
+        {
+            (await http.GetStringAsync("http://target/who")).Should().Be("second");
+        }
+
+        harness.Instances.SetHealthy(second.InstanceFor("target"), false);
+        listener.Reset();
+        harness.Instances.SetHealthy(first.InstanceFor("target"), true);
+        (await listener.Ready.Task.WaitAsync(TimeSpan.FromSeconds(10))).Should().Be("target");
+        (await http.GetStringAsync("http://target/who")).Should().Be("first");
+    }
+
     private sealed class RecordingReadyListener : IAppReadyListener
     {
-        public TaskCompletionSource<string> Ready { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<string> Ready { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Reset() => Ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task OnAppReadyAsync(string appId, CancellationToken cancellationToken)
         {
