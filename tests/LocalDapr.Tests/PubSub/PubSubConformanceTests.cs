@@ -226,6 +226,27 @@ public abstract class PubSubConformanceTests
     }
 
     [Fact]
+    public async Task A_subscription_with_an_unsupported_match_is_skipped_and_the_others_still_work()
+    {
+        var bad = NewTopic("bad");
+        var good = NewTopic("good");
+        var recorder = new Recorder();
+        var app = await StartAppAsync(a =>
+        {
+            a.MapPost("/bad", recorder.Handler()).WithTopic(new TopicOptions { PubsubName = PubSub, Name = bad, Match = "has(event.data.x)", Priority = 1 });
+            a.MapPost("/good", recorder.Handler()).WithTopic(PubSub, good);
+        }, cloudEvents: false);
+        await using var harness = await StartRuntimeAsync([app]);
+        await Poll.SubscribedAsync(harness, Subscriber, good);
+
+        await PublishHttpAsync(harness, good, """{"ok":true}""");
+
+        await recorder.WaitForAsync(1, "/good");
+        harness.Runtime.Services.GetRequiredService<LocalDapr.Abstractions.ISubscriptionRegistry>().SubscriptionsFor(Subscriber)
+            .Should().ContainSingle().Which.Topic.Should().Be(good);
+    }
+
+    [Fact]
     public async Task Retry_status_is_redelivered_under_the_inbound_retry_policy_until_success()
     {
         var topic = NewTopic("retry");

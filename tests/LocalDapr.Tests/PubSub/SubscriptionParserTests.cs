@@ -36,6 +36,11 @@ public sealed class SubscriptionParserTests
         var badMatch = () => SubscriptionParser.ParseProgrammatic("""[{"topic":"t","pubsubName":"p","routes":{"rules":[{"match":"has(event.x)","path":"x"}]}}]""");
         badMatch.Should().Throw<SubscriptionException>().WithMessage("*p/t*unsupported match expression 'has(event.x)'*");
 
+        var errors = new List<string>();
+        var kept = SubscriptionParser.ParseProgrammatic("""[{"topic":"t","pubsubName":"p"},{"topic":"u","pubsubName":"p","route":"u"}]""", e => errors.Add(e.Message));
+        kept.Should().ContainSingle().Which.Topic.Should().Be("u");
+        errors.Should().ContainSingle().Which.Should().Contain("p/t");
+
         var notArray = () => SubscriptionParser.ParseProgrammatic("""{"topic":"t"}""");
         notArray.Should().Throw<SubscriptionException>().WithMessage("*JSON array*");
     }

@@ -10,6 +10,9 @@ internal static partial class SubscriptionLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not read the subscriptions of app {AppId}: {Error}")]
     public static partial void DiscoveryFailed(ILogger logger, string appId, string error);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "App {AppId}: subscription ignored: {Error}")]
+    public static partial void InvalidSubscription(ILogger logger, string appId, string error);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId}: subscription to {PubSub}/{Topic} ({Type}) duplicates an earlier one and is ignored")]
     public static partial void DuplicateSubscription(ILogger logger, string appId, string pubSub, string topic, string type);
 

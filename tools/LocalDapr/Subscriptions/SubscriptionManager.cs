@@ -120,7 +120,9 @@ public sealed class SubscriptionManager(
 
                 return await response.Content.ReadAsStringAsync(ct);
             }, cancellationToken);
-            return string.IsNullOrWhiteSpace(json) ? [] : SubscriptionParser.ParseProgrammatic(json);
+            return string.IsNullOrWhiteSpace(json)
+                ? []
+                : SubscriptionParser.ParseProgrammatic(json, invalid => SubscriptionLog.InvalidSubscription(logger, appId, invalid.Message));
         }
         catch (Exception ex) when (ex is SubscriptionException or HttpRequestException or StatusCodeException)
         {

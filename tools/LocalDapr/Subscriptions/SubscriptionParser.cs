@@ -12,7 +12,8 @@ namespace LocalDapr.Subscriptions;
 /// </summary>
 public static class SubscriptionParser
 {
-    public static IReadOnlyList<TopicSubscription> ParseProgrammatic(string json)
+    /// <param name="onInvalid">Told about each unusable entry (bad route, unsupported match), which is skipped; without it the first one throws.</param>
+    public static IReadOnlyList<TopicSubscription> ParseProgrammatic(string json, Action<SubscriptionException>? onInvalid = null)
     {
         JsonNode? root;
         try
@@ -34,9 +35,20 @@ public static class SubscriptionParser
             throw new SubscriptionException("GET /dapr/subscribe must return a JSON array of subscriptions");
         }
 
-        return items.OfType<JsonObject>()
-            .Select(item => Build(item, item, SubscriptionTypes.Programmatic, "GET /dapr/subscribe"))
-            .ToArray();
+        var result = new List<TopicSubscription>();
+        foreach (var item in items.OfType<JsonObject>())
+        {
+            try
+            {
+                result.Add(Build(item, item, SubscriptionTypes.Programmatic, "GET /dapr/subscribe"));
+            }
+            catch (SubscriptionException ex) when (onInvalid is not null)
+            {
+                onInvalid(ex);
+            }
+        }
+
+        return result;
     }
 
     public static TopicSubscription ParseDeclarative(DaprResource resource)
