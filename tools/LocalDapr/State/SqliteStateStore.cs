@@ -109,6 +109,12 @@ public sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable
             await _keepAlive.DisposeAsync();
         }
 
+        // Pooled connections would keep the database file open after the runtime stops.
+        using (var pooled = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(pooled);
+        }
+
         _stop.Dispose();
     }
 
