@@ -102,13 +102,18 @@ internal sealed partial class InvocationForwarder(
         try
         {
             return await resiliency.Pipeline.ExecuteAsync(
-                static async (state, token) => await state.SendCheckedAsync(token),
+                static (state, token) => state.SendCheckedAsync(token),
                 attempt,
                 context.RequestAborted);
         }
         catch (StatusCodeException) when (attempt.TakeLastFailure() is { } lastFailure)
         {
             return lastFailure;
+        }
+        catch (Exception ex) when (IsBodyTooLarge(ex))
+        {
+            await WriteBodyTooLargeAsync(context, attempt.Caller.MaxBodySizeBytes);
+            return null;
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {
