@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -173,6 +174,33 @@ public sealed class LauncherEndToEndTests : IDisposable
         await using var cli = LauncherProcess.Start(args);
         var code = await cli.WaitForExitAsync(120);
         return (code, cli.Output);
+    }
+
+    [Fact]
+    public async Task An_entry_without_command_serves_a_sidecar_for_an_app_started_elsewhere()
+    {
+        await using var outside = await TestApp.StartAsync(app =>
+        {
+            app.MapGet("/healthz", () => "ok");
+            app.MapPost("/echo/{path}", (string path) => new EchoReply("outside", 0, "POST", path, null, string.Empty));
+        });
+        var sidecar = PortAllocator.Next();
+        _dir.Dir("app");
+        var runFile = _dir.RunFile($"version: 1\napps:\n  - appID: outside\n    appDirPath: ./app\n    appPort: {outside.Port}\n    daprHTTPPort: {sidecar}\n");
+        await using var launcher = Start(runFile);
+
+        await launcher.WaitForLineAsync("outside: no command; serving its sidecar");
+        await launcher.WaitForLineAsync("all 1 apps ready in");
+        (await InvokeAsync(sidecar, "outside", "hi")).Should().Be(new EchoReply("outside", 0, "POST", "hi", null, string.Empty));
+
+        using var stop = await _http.PostAsync($"http://127.0.0.1:{_adminPort}/admin/apps/outside/stop", null);
+        (await stop.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("instances")[0].GetProperty("state").GetString().Should().Be("Stopped");
+        using (var refused = await _http.PostAsync($"http://127.0.0.1:{sidecar}/v1.0/invoke/outside/method/echo/x", null))
+        {
+            ((int)refused.StatusCode).Should().BeGreaterThanOrEqualTo(500);
+        }
+
+        (await _http.GetStringAsync($"{outside.BaseAddress}/healthz")).Should().Be("ok", "stopping an app the launcher did not start leaves it running");
     }
 
     [Fact]

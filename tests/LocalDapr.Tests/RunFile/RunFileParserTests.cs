@@ -293,7 +293,7 @@ public sealed class RunFileParserTests : IDisposable
     [InlineData("version: 1\napps:\n  - appDirPath: .\n    appPort: abc\n    command: [\"x\"]", "dapr.yaml:4:14: apps[0].appPort: expected an integer, got 'abc'")]
     [InlineData("version: 1\napps:\n  - appDirPath: .\n    appPort: 70000\n    command: [\"x\"]", "apps[0].appPort: port 70000 is out of range")]
     [InlineData("version: 1\napps:\n  - appDirPath: .\n    command: dotnet run", "apps[0].command: expected a list")]
-    [InlineData("version: 1\napps:\n  - appDirPath: .", "'command' is missing")]
+    [InlineData("version: 1\napps:\n  - appDirPath: .\n    command: [\"\"]", "apps[0].command: the program name (first item) is empty")]
     [InlineData("version: 1\napps:\n  - appDirPath: .\n    command: [\"x\"]\n    resourcesPaths: [./nope]", "apps[0].resourcesPaths: directory")]
     [InlineData("version: 1\ncommon:\n  configFilePath: ./nope.yaml\napps:\n  - appDirPath: .\n    command: [\"x\"]", "common.configFilePath: file")]
     [InlineData("version: 1\napps:\n  - appDirPath: .\n    command: [\"x\"]\n    appProtocol: tcp", "apps[0].appProtocol: 'tcp' is not one of")]
@@ -302,6 +302,12 @@ public sealed class RunFileParserTests : IDisposable
     [InlineData("version: 1\napps:\n  - appDirPath: .\n    command: [\"x\"]\n    enableAppHealthCheck: maybe", "apps[0].enableAppHealthCheck: expected true or false")]
     public void Mistakes_are_reported_with_file_line_and_field(string yaml, string expected) =>
         Error(yaml).Should().Contain(expected);
+
+    [Fact]
+    public void An_entry_without_command_serves_only_the_sidecar()
+    {
+        Load("version: 1\napps:\n  - appDirPath: .\n    appPort: 6000\n").Apps.Single().Command.Should().BeEmpty();
+    }
 
     [Fact]
     public void A_missing_run_file_is_named()

@@ -26,6 +26,9 @@ internal sealed partial class AppRunner(
     private TaskCompletionSource _ready = CompletedSource();
     private bool _stopping;
 
+    /// <summary>True while an entry without <c>command</c> (an app run elsewhere, e.g. in a debugger) is being served.</summary>
+    private bool _attached;
+
     public AppSpec Spec => spec;
 
     public AppInstance? Instance { get; } = spec.AppPort > 0 ? new AppInstance(spec.AppId, spec.AppPort, spec.AppChannelAddress ?? "127.0.0.1") : null;
@@ -50,7 +53,9 @@ internal sealed partial class AppRunner(
         try
         {
             // Already running (healthy or not): wait for the current run's health instead of starting a second copy.
-            (ready, exited) = _process is not null ? (_ready.Task, _exited.Task) : Launch();
+            (ready, exited) = _process is not null || _attached ? (_ready.Task, _exited.Task)
+                : spec.Command.Count == 0 ? Attach()
+                : Launch();
         }
         finally
         {
@@ -71,6 +76,12 @@ internal sealed partial class AppRunner(
         await _gate.WaitAsync();
         try
         {
+            if (_attached)
+            {
+                Detach();
+                return;
+            }
+
             if (_process is not { } process)
             {
                 return;
@@ -106,6 +117,38 @@ internal sealed partial class AppRunner(
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Like <c>dapr run</c> for an entry without <c>command</c>: only the sidecar is served; the app is started by
+    /// someone else and is routed to once its health check answers.
+    /// </summary>
+    private (Task Ready, Task Exited) Attach()
+    {
+        _attached = true;
+        _stopping = false;
+        ExitCode = null;
+        ReadyAfter = null;
+        State = AppState.Starting;
+        _exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        LogAttached(logger, spec.DisplayName, spec.AppPort);
+        return (StartProbing(Stopwatch.StartNew()), _exited.Task);
+    }
+
+    private void Detach()
+    {
+        _stopping = true;
+        _probeCts?.Cancel();
+        if (Instance is { } instance)
+        {
+            registry.SetHealthy(instance, false);
+            registry.Unregister(instance);
+        }
+
+        _attached = false;
+        State = AppState.Stopped;
+        _exited.TrySetResult();
+        LogStopped(logger, spec.DisplayName);
     }
 
     private (Task Ready, Task Exited) Launch()
@@ -157,6 +200,14 @@ internal sealed partial class AppRunner(
         _exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         LogStarted(logger, spec.DisplayName, process.Id, string.Join(' ', spec.Command));
 
+        var ready = StartProbing(started);
+        _ = MonitorExitAsync(process, _exited);
+        return (ready, _exited.Task);
+    }
+
+    /// <summary>Registers the instance and probes it; the task completes at the first healthy probe.</summary>
+    private Task StartProbing(Stopwatch started)
+    {
         var ready = _ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _probeCts = new CancellationTokenSource();
         if (Instance is { } instance)
@@ -170,8 +221,7 @@ internal sealed partial class AppRunner(
             OnHealthChanged(true, started.Elapsed, ready);
         }
 
-        _ = MonitorExitAsync(process, _exited);
-        return (ready.Task, _exited.Task);
+        return ready.Task;
     }
 
     private void OnHealthChanged(bool healthy, TimeSpan sinceStart, TaskCompletionSource ready)
@@ -302,6 +352,9 @@ internal sealed partial class AppRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{App}: the process is gone but its output pipes are still open (a detached grandchild?)")]
     private static partial void LogOutputStillOpen(ILogger logger, string app);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{App}: no command; serving its sidecar for an app started elsewhere on port {Port}")]
+    private static partial void LogAttached(ILogger logger, string app, int port);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{App}: stopped")]
     private static partial void LogStopped(ILogger logger, string app);

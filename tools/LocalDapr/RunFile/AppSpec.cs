@@ -15,6 +15,7 @@ public sealed record AppSpec
     /// <summary>0 = pick a free port at start.</summary>
     public int DaprHttpPort { get; init; }
     public int DaprGrpcPort { get; init; }
+    /// <summary>Empty: only the sidecar is served, the app is started elsewhere (as <c>dapr run</c> without a command).</summary>
     public required IReadOnlyList<string> Command { get; init; }
 
     /// <summary>The run file's env, common merged under the app's (app keys win).</summary>

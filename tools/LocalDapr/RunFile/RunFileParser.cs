@@ -78,9 +78,9 @@ public static class RunFileParser
 
         var appDir = ResolvePath(file, app.Line, $"{field}.appDirPath", baseDir, home, app.AppDirPath, mustBeDirectory: true)!;
         var appId = string.IsNullOrWhiteSpace(app.AppId) ? Path.GetFileName(Path.TrimEndingDirectorySeparator(appDir)) : app.AppId;
-        if (app.Command is not { Count: > 0 } || string.IsNullOrWhiteSpace(app.Command[0]))
+        if (app.Command is { Count: > 0 } && string.IsNullOrWhiteSpace(app.Command[0]))
         {
-            throw new RunFileException($"{file}:{app.Line}: {field} ({appId}): 'command' is missing; the local runtime starts each app itself");
+            throw new RunFileException($"{file}:{app.Line}: {field}.command: the program name (first item) is empty");
         }
 
         var resources = ResolvePaths(file, app.Line, $"{field}.resourcesPaths", appDir, home, app.ResourcesPaths, app.ResourcesPath, mustBeDirectory: true);
@@ -124,7 +124,7 @@ public static class RunFileParser
             AppPort = app.AppPort,
             DaprHttpPort = app.DaprHttpPort,
             DaprGrpcPort = app.DaprGrpcPort,
-            Command = app.Command,
+            Command = app.Command ?? [],
             Env = env,
             ResourcesPaths = resourcesPaths,
             ConfigFilePath = configFile,
