@@ -65,6 +65,7 @@ public static class ModelsApi
 
 public sealed class ModelsServices(IApiKeyVerifier keys, IModelCatalog catalog, FailureReplies failures)
 {
+    public IApiKeyVerifier Keys { get; } = keys;
     public IModelCatalog Catalog { get; } = catalog;
     public FailureReplies Failures { get; } = failures;
 
@@ -77,7 +78,7 @@ public sealed class ModelsServices(IApiKeyVerifier keys, IModelCatalog catalog, 
             return ApiKeyErrors.ForReason(bearer.FailureReason);
         }
 
-        var result = await keys.VerifyAsync(bearer.Key, httpContext.RequestAborted);
+        var result = await Keys.VerifyAsync(bearer.Key, httpContext.RequestAborted);
         return result.Valid ? null : ApiKeyErrors.ForResult(result);
     }
 }

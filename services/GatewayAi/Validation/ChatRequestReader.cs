@@ -28,8 +28,10 @@ public static class ChatRequestReader
 
     public static OpenAiErrorResult FromJsonException(JsonException ex)
     {
-        var param = ToParam(ex.Path);
-        var detail = Describe(ex);
+        // A syntax error arrives wrapped (the reader's own JsonException inside); a type mismatch does not.
+        var syntax = ex.InnerException is JsonException;
+        var param = syntax ? null : ToParam(ex.Path);
+        var detail = syntax ? $"{Describe(ex.InnerException!)} (at {ex.Path ?? "$"}, byte {ex.BytePositionInLine})" : Describe(ex);
         return param is null
             ? OpenAiErrors.BadRequest($"The request body is not valid JSON: {detail}", code: "invalid_json")
             : OpenAiErrors.BadRequest($"Invalid type for '{param}': {detail}", param, "invalid_type");
@@ -41,7 +43,7 @@ public static class ChatRequestReader
 
     // System.Text.Json appends " Path: $.x | LineNumber: 0 | BytePositionInLine: 9." to its messages; the path is
     // already in `param`, and "converted to System.Nullable`1[System.Double]" means nothing to an API client.
-    private static string Describe(JsonException ex)
+    private static string Describe(Exception ex)
     {
         var message = ex.Message;
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);

@@ -77,10 +77,11 @@ public sealed partial class AccountServices(IApiKeyVerifier keys, IHttpClientFac
 
     public IApiKeyVerifier Keys { get; } = keys;
     public IHttpClientFactory Http { get; } = http;
+    public ILogger<AccountServices> Logger { get; } = logger;
 
     public OpenAiErrorResult Unavailable(DownstreamUnavailableException ex)
     {
-        LogUnavailable(logger, ex.AppId, ex.Reason);
+        LogUnavailable(Logger, ex.AppId, ex.Reason);
         return OpenAiErrors.Unavailable(
             $"The account service is temporarily unavailable ({ex.AppId} is not answering). Retry after a few seconds.", RetryAfterSeconds);
     }

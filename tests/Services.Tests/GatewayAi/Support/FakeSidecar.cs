@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using DeepSeek.Dapr.Contracts;
+using DeepSeek.Dapr.Contracts.Internal;
+using DeepSeek.Dapr.Contracts.OpenAi;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Services.Tests.GatewayAi.Support;
+
+/// <summary>
+/// A Dapr sidecar for gateway-ai's service invocation calls, with small in-process stand-ins for auth, models, users,
+/// chat and inference behind <c>/v1.0/invoke/{app}/method/...</c>. Real HTTP on a loopback port, so the gateway's
+/// HttpClients, streaming and cancellation behave as they do against daprd.
+/// </summary>
+public sealed class FakeSidecar : IAsyncDisposable
+{
+    public const string GoodKey = "sk-test-good";
+    public const string RevokedKey = "sk-test-revoked";
+
+    private LoopbackApp? _app;
+
+    public ConcurrentQueue<string> Calls { get; } = new();
+    public ConcurrentQueue<GenerateRequest> Generations { get; } = new();
+    public Func<QuotaCheckRequest, QuotaDecision> Quota { get; set; } = _ => new QuotaDecision(true, ReservationId: "res-1");
+    public FakeInference Inference { get; } = new();
+    public HashSet<string> DownApps { get; } = [];
+    public TaskCompletionSource InferenceCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int Port => _app!.Port;
+
+    public static readonly ModelDescriptor Chat = new()
+    {
+        Id = "deepseek-chat",
+        Aliases = ["chat"],
+        ContextWindow = 4096,
+        MaxOutputTokens = 512,
+        Backend = new ModelBackend { Kind = BackendKinds.Builtin },
+    };
+
+    public static async Task<FakeSidecar> StartAsync()
+    {
+        var sidecar = new FakeSidecar();
+        sidecar._app = await LoopbackApp.StartAsync(app => app.Map("/v1.0/invoke/{appId}/method/{**method}", sidecar.HandleAsync));
+        return sidecar;
+    }
+
+    public int CallsTo(string prefix) => Calls.Count(c => c.StartsWith(prefix, StringComparison.Ordinal));
+
+    private async Task HandleAsync(HttpContext context, string appId, string method)
+    {
+        Calls.Enqueue($"{appId}/{method}");
+        if (DownApps.Contains(appId))
+        {
+            // What daprd answers when the target cannot be reached or its breaker is open.
+            context.Response.StatusCode = 500;
+            await context.Response.WriteAsync("""{"errorCode":"ERR_DIRECT_INVOKE","message":"fail to invoke"}""");
+            return;
+        }
+
+        var ct = context.RequestAborted;
+        switch (appId, method)
+        {
+            case ("auth", "internal/keys/verify"):
+                var key = await JsonSerializer.DeserializeAsync(context.Request.Body, ContractsJsonContext.Default.KeyVerificationRequest, ct);
+                var result = key!.ApiKey switch
+                {
+                    GoodKey => new KeyVerificationResult(true, "key-1", "alice"),
+                    RevokedKey => new KeyVerificationResult(false, Reason: "revoked"),
+                    _ => new KeyVerificationResult(false, Reason: "unknown"),
+                };
+                await context.Response.WriteAsJsonAsync(result, ContractsJsonContext.Default.KeyVerificationResult, cancellationToken: ct);
+                break;
+            case ("models", "internal/models"):
+                await context.Response.WriteAsJsonAsync([Chat], ContractsJsonContext.Default.ListModelDescriptor, cancellationToken: ct);
+                break;
+            case ("models", _) when method.StartsWith("internal/models/", StringComparison.Ordinal):
+                var id = Uri.UnescapeDataString(method["internal/models/".Length..]);
+                if (id == Chat.Id || Chat.Aliases.Contains(id))
+                {
+                    await context.Response.WriteAsJsonAsync(Chat, ContractsJsonContext.Default.ModelDescriptor, cancellationToken: ct);
+                }
+                else
+                {
+                    context.Response.StatusCode = 404;
+                }
+
+                break;
+            case ("users", "internal/quota/check"):
+                var check = await JsonSerializer.DeserializeAsync(context.Request.Body, ContractsJsonContext.Default.QuotaCheckRequest, ct);
+                await context.Response.WriteAsJsonAsync(Quota(check!), ContractsJsonContext.Default.QuotaDecision, cancellationToken: ct);
+                break;
+            case ("chat", "internal/context"):
+                var request = await JsonSerializer.DeserializeAsync(context.Request.Body, ContractsJsonContext.Default.ContextRequest, ct);
+                var history = new List<ChatMessage> { new() { Role = "user", Content = "earlier question" } };
+                history.AddRange(request!.Messages);
+                await context.Response.WriteAsJsonAsync(new ContextResult(history, 42, false), ContractsJsonContext.Default.ContextResult, cancellationToken: ct);
+                break;
+            case ("chat", _) when method.StartsWith("internal/conversations/", StringComparison.Ordinal):
+                context.Response.StatusCode = 204;
+                break;
+            case ("inference", "internal/generate"):
+                var generate = await JsonSerializer.DeserializeAsync(context.Request.Body, ContractsJsonContext.Default.GenerateRequest, ct);
+                Generations.Enqueue(generate!);
+                await Inference.AnswerAsync(context, generate!, this);
+                break;
+            default:
+                context.Response.StatusCode = 404;
+                break;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Inference.Release();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+}
