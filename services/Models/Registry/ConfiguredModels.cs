@@ -44,7 +44,13 @@ public sealed class ConfiguredModels
             }
 
             model = model with { Aliases = model.Aliases ?? [], Created = model.Created > 0 ? model.Created : defaultCreated };
-            problems.AddRange(ModelDescriptorValidator.Validate(model).Select(p => $"{entry.Path}.{p.Param}: {p.Message}"));
+            var invalid = ModelDescriptorValidator.Validate(model);
+            if (invalid.Count > 0)
+            {
+                problems.AddRange(invalid.Select(p => $"{entry.Path}.{p.Param}: {p.Message}"));
+                continue;
+            }
+
             models.Add(model);
         }
 
