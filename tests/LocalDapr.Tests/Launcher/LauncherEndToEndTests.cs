@@ -321,6 +321,27 @@ public sealed class LauncherEndToEndTests : IDisposable
         launcher.Output.Should().Contain("dapr.yaml:3: apps[0]: required field 'appDirPath' not found");
     }
 
+    [Fact]
+    public async Task A_taken_admin_port_or_a_broken_resource_file_stops_the_start_with_exit_1()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, _adminPort);
+        taken.Start();
+        await using (var launcher = Start(RunFile(new Echo("echo-a", PortAllocator.Next()))))
+        {
+            (await launcher.WaitForExitAsync(60)).Should().Be(1);
+            launcher.Output.Should().Contain($"admin port {_adminPort} is not free").And.NotContain("started pid");
+        }
+
+        taken.Stop();
+        var broken = _dir.File("res/broken.yaml", "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {}\nspec:\n  type: state.in-memory\n");
+        var runFile = _dir.RunFile($"version: 1\ncommon:\n  resourcesPaths: [./res]\napps:\n  - appID: echo-a\n    appDirPath: ./app\n    appPort: {PortAllocator.Next()}\n    command: [\"dotnet\", \"{LauncherProcess.EchoAppDll}\"]\n");
+        await using (var launcher = Start(runFile))
+        {
+            (await launcher.WaitForExitAsync(60)).Should().Be(1);
+            launcher.Output.Should().Contain(broken).And.NotContain("started pid");
+        }
+    }
+
     private static IEnumerable<JsonElement> Instances(JsonElement apps, string appId) =>
         apps.GetProperty("apps").EnumerateArray().Single(a => a.GetProperty("appId").GetString() == appId).GetProperty("instances").EnumerateArray();
 }
