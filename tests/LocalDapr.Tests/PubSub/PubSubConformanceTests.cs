@@ -557,6 +557,24 @@ public abstract class PubSubConformanceTests
     }
 
     [Fact]
+    public async Task Metadata_api_lists_the_subscriptions_of_the_app()
+    {
+        var topic = NewTopic("listed");
+        var app = await StartAppAsync(a => a.MapPost("/listed", () => Results.Ok())
+            .WithTopic(new TopicOptions { PubsubName = PubSub, Name = topic, DeadLetterTopic = topic + "-dead" }));
+        await using var harness = await StartRuntimeAsync([app]);
+        await Poll.SubscribedAsync(harness, Subscriber, topic);
+
+        using var response = await harness.CreateSidecarHttpClient(Subscriber).GetAsync("/v1.0/metadata");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var subscriptions = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("subscriptions").EnumerateArray().ToArray();
+        var listed = subscriptions.Should().ContainSingle(s => s.GetProperty("topic").GetString() == topic).Subject;
+        listed.GetProperty("pubsubname").GetString().Should().Be(PubSub);
+        listed.GetProperty("deadLetterTopic").GetString().Should().Be(topic + "-dead");
+    }
+
+    [Fact]
     public async Task Unknown_pubsub_type_stops_start_up_naming_the_file_and_type()
     {
         var options = new HarnessOptions();

@@ -70,6 +70,47 @@ public sealed class RedisPubSubTests : PubSubConformanceTests
         Poll.UntilAsync(() => PendingCount(topic, Subscriber) == 0, $"every entry of {topic} was acknowledged");
 
     [Fact]
+    public async Task Concurrency_one_hands_the_app_one_message_at_a_time()
+    {
+        var topic = NewTopic("serial");
+        var inFlight = 0;
+        var maxInFlight = 0;
+        var done = 0;
+        var app = await StartAppAsync(a => a.MapPost("/serial", async () =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref maxInFlight, now);
+            await Task.Delay(20);
+            Interlocked.Decrement(ref inFlight);
+            Interlocked.Increment(ref done);
+            return Results.Ok();
+        }).WithTopic(PubSub, topic), cloudEvents: false);
+        var options = new HarnessOptions();
+        options.Apps.Add(new HarnessApp(Publisher));
+        options.Apps.Add(new HarnessApp(Subscriber) { Instances = { app } });
+        options.Resources["pubsub.yaml"] = ComponentYaml(PubSub).Replace("      value: \"100\"", "      value: \"100\"\n    - name: concurrency\n      value: \"1\"", StringComparison.Ordinal);
+        options.Resources["pubsub.yaml"].Should().Contain("name: concurrency");
+        await using var harness = await RuntimeHarness.StartAsync(options);
+        await Poll.SubscribedAsync(harness, Subscriber, topic);
+
+        for (var i = 0; i < 10; i++)
+        {
+            await PublishHttpAsync(harness, topic, $$"""{"i":{{i}}}""");
+        }
+
+        await Poll.UntilAsync(() => Volatile.Read(ref done) == 10, "all ten were handled");
+        maxInFlight.Should().Be(1);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
+    [Fact]
     public async Task Maxlen_approx_trims_the_stream_and_entries_carry_a_data_field()
     {
         var topic = NewTopic("trim");

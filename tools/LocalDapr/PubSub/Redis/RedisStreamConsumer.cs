@@ -95,6 +95,11 @@ internal sealed class RedisStreamConsumer : IAsyncDisposable
 
     private async Task ReclaimLoopAsync()
     {
+        if (_options.RedeliverInterval <= TimeSpan.Zero)
+        {
+            return; // redeliverInterval 0 turns redelivery off, as in components-contrib.
+        }
+
         var token = _stopping.Token;
         while (!token.IsCancellationRequested)
         {
