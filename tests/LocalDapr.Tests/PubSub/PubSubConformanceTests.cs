@@ -180,6 +180,29 @@ public abstract class PubSubConformanceTests
     }
 
     [Fact]
+    public async Task An_sdk_cloud_event_passes_through_with_its_own_attributes()
+    {
+        var topic = NewTopic("ce");
+        var recorder = new Recorder();
+        var app = await StartAppAsync(a => a.MapPost("/ce", recorder.Handler()).WithTopic(PubSub, topic), cloudEvents: false);
+        await using var harness = await StartRuntimeAsync([app]);
+        await Poll.SubscribedAsync(harness, Subscriber, topic);
+
+        await harness.CreateClient(Publisher).PublishEventAsync(PubSub, topic,
+            new CloudEvent<Order>(new Order(9)) { Type = "shop.order.created", Source = new Uri("urn:shop"), Subject = "order-9" });
+
+        var ce = (await recorder.WaitForAsync(1))[0].Json;
+        ce["type"]!.GetValue<string>().Should().Be("shop.order.created");
+        ce["source"]!.GetValue<string>().Should().Be("urn:shop");
+        ce["subject"]!.GetValue<string>().Should().Be("order-9");
+        ce["data"]!["orderId"]!.GetValue<int>().Should().Be(9);
+        ce["topic"]!.GetValue<string>().Should().Be(topic);
+        ce["pubsubname"]!.GetValue<string>().Should().Be(PubSub);
+        ce["id"]!.GetValue<string>().Should().NotBeNullOrEmpty();
+        ce["specversion"]!.GetValue<string>().Should().Be("1.0");
+    }
+
+    [Fact]
     public async Task Raw_payload_is_published_as_is_and_delivered_to_a_raw_subscriber()
     {
         var topic = NewTopic("raw");
