@@ -29,6 +29,23 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task Sdk_health_calls_succeed_with_or_without_the_token_when_one_is_enforced()
+    {
+        var options = new HarnessOptions();
+        options.Apps.Add(new HarnessApp("app-a") { ApiToken = "secret" });
+        await using var harness = await RuntimeHarness.StartAsync(options);
+
+        using var withToken = harness.CreateClient("app-a");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await withToken.WaitForSidecarAsync(timeout.Token);
+        (await withToken.CheckHealthAsync()).Should().BeTrue();
+
+        using var wrongToken = harness.CreateClient("app-a", apiToken: "wrong");
+        (await wrongToken.CheckHealthAsync()).Should().BeTrue("GET healthz is exempt from the token check");
+        (await wrongToken.CheckOutboundHealthAsync()).Should().BeTrue();
+    }
+
+    [Fact]
     public async Task Grpc_port_speaks_http2_only()
     {
         await using var harness = await RuntimeHarness.StartAsync("app-a", null);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LocalDapr.Invocation;
 
@@ -17,14 +18,16 @@ internal static class InvokeApi
 
     public static IEndpointRouteBuilder MapInvokeApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.Map(Prefix + "{**rest}", InvokeAsync).WithName("InvokeService");
+        // Singletons captured once: touching HttpContext.RequestServices would create a DI scope per call.
+        var sidecars = endpoints.ServiceProvider.GetRequiredService<SidecarResolver>();
+        var forwarder = endpoints.ServiceProvider.GetRequiredService<InvocationForwarder>();
+        endpoints.Map(Prefix + "{**rest}", context => InvokeAsync(context, sidecars, forwarder)).WithName("InvokeService");
         return endpoints;
     }
 
-    private static Task InvokeAsync(HttpContext context)
+    private static Task InvokeAsync(HttpContext context, SidecarResolver sidecars, InvocationForwarder forwarder)
     {
-        var services = context.RequestServices;
-        var caller = ((SidecarResolver)services.GetService(typeof(SidecarResolver))!).Resolve(context);
+        var caller = sidecars.Resolve(context);
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
         if (!raw.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
         {
@@ -36,7 +39,6 @@ internal static class InvokeApi
             return DaprErrors.WriteAsync(context, StatusCodes.Status400BadRequest, DaprErrors.MalformedRequest, "invocation path must be /v1.0/invoke/{id}/method/{method}");
         }
 
-        var forwarder = (InvocationForwarder)services.GetService(typeof(InvocationForwarder))!;
         return forwarder.ForwardAsync(context, caller, id, pathAndQuery);
     }
 
