@@ -108,8 +108,10 @@ public sealed class StateConformanceTests
             new StateTransactionRequest("t-existing", Json(new Widget("lost", 2)), StateOperationType.Upsert, etag: staleEtag),
         ]);
 
-        (await failing.Should().ThrowAsync<DaprException>()).Which.InnerException.Should().BeOfType<RpcException>()
-            .Which.StatusCode.Should().Be(StatusCode.Aborted);
+        // daprd reports any failed transaction, an ETag conflict included, as Internal with the cause in the message.
+        var rpc = (await failing.Should().ThrowAsync<DaprException>()).Which.InnerException.Should().BeOfType<RpcException>().Which;
+        rpc.StatusCode.Should().Be(StatusCode.Internal);
+        rpc.Status.Detail.Should().StartWith("error while executing state transaction: ").And.ContainEquivalentOf("etag mismatch");
         (await client.GetStateAsync<Widget>("statestore", "t-new")).Should().BeNull("nothing of a failed transaction is applied");
         (await client.GetStateAsync<Widget>("statestore", "t-doomed")).Should().Be(new Widget("doomed", 0));
         (await client.GetStateAsync<Widget>("statestore", "t-existing")).Should().Be(new Widget("changed", 1));

@@ -126,6 +126,7 @@ public sealed class StateHttpApiTests
 
         using var badOperation = await http.PostAsync("/v1.0/state/statestore/transaction", Json("""{"operations":[{"operation":"merge","request":{"key":"a"}}]}"""));
         badOperation.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await ErrorCode(badOperation)).Should().Be("ERR_NOT_SUPPORTED_STATE_OPERATION");
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");

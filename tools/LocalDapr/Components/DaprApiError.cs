@@ -17,6 +17,10 @@ public sealed record DaprApiError(int HttpStatus, StatusCode GrpcStatus, string 
     public static DaprApiError Malformed(string message) =>
         new(StatusCodes.Status400BadRequest, StatusCode.InvalidArgument, "ERR_MALFORMED_REQUEST", message);
 
+    /// <summary>daprd answers an unknown transaction operation with Unimplemented over gRPC and 400 over HTTP.</summary>
+    public static DaprApiError UnsupportedStateOperation(string operation) =>
+        new(StatusCodes.Status400BadRequest, StatusCode.Unimplemented, "ERR_NOT_SUPPORTED_STATE_OPERATION", $"operation type {operation} not supported");
+
     public static DaprApiError StateStoreNotFound(string name) =>
         new(StatusCodes.Status400BadRequest, StatusCode.InvalidArgument, "ERR_STATE_STORE_NOT_FOUND", $"state store {name} is not found");
 

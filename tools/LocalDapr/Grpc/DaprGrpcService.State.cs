@@ -84,7 +84,7 @@ public sealed partial class DaprGrpcService
         {
             "upsert" => new UpsertOperation(ToWrite(item, requestMetadata)),
             "delete" => new DeleteOperation(new StateDelete(item.Key, EtagOf(item.Etag), ToConcurrency(item.Options))),
-            _ => throw new DaprApiException(DaprApiError.Malformed($"operation type {operation.OperationType} not supported")),
+            _ => throw new DaprApiException(DaprApiError.UnsupportedStateOperation(operation.OperationType)),
         };
     }
 

@@ -94,7 +94,7 @@ public static class StateHttpApi
         {
             "upsert" => new UpsertOperation(ToWrite(item, requestMetadata)),
             "delete" => new DeleteOperation(new StateDelete(item.Key ?? string.Empty, Blank(item.Etag), StateRequests.ParseConcurrency(item.Options?.Concurrency))),
-            _ => throw new DaprApiException(DaprApiError.Malformed($"operation type {operation.Operation} not supported")),
+            _ => throw new DaprApiException(DaprApiError.UnsupportedStateOperation(operation.Operation ?? string.Empty)),
         };
     }
 

@@ -10,7 +10,9 @@ namespace LocalDapr.State;
 /// The state API as both surfaces (HTTP and gRPC) run it: finds the app's store, runs the call under the
 /// component's resiliency policy, and turns every failure into daprd's error for that operation
 /// (<see cref="DaprApiException"/>): ETag mismatch → 409/Aborted, invalid ETag → 400/InvalidArgument,
-/// unknown store → 400/InvalidArgument, anything else → 500/Internal with the store's message.
+/// unknown store → 400/InvalidArgument, anything else → 500/Internal with the store's message. Transactions
+/// are the exception, as in daprd: every store error, an ETag conflict included, is 500/Internal
+/// (ERR_STATE_TRANSACTION), with the conflict named in the message.
 /// </summary>
 public sealed partial class StateOperations(IComponentRegistry registry, ComponentCallRunner runner, ILogger<StateOperations> logger)
 {
@@ -51,8 +53,8 @@ public sealed partial class StateOperations(IComponentRegistry registry, Compone
             }, cancellationToken);
 
     public Task TransactAsync(string appId, string storeName, IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken) =>
-        RunAsync(appId, storeName, "ERR_STATE_TRANSACTION", "error while executing state transaction",
-            async (store, token) =>
+        RunAsync(appId, storeName, "ERR_STATE_TRANSACTION", "error while executing state transaction", transactional: true,
+            call: async (store, token) =>
             {
                 foreach (var operation in operations)
                 {
@@ -61,9 +63,9 @@ public sealed partial class StateOperations(IComponentRegistry registry, Compone
 
                 await store.TransactAsync(operations, token);
                 return true;
-            }, cancellationToken);
+            }, cancellationToken: cancellationToken);
 
-    private async Task<T> RunAsync<T>(string appId, string storeName, string errorCode, string context, Func<IStateStore, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(string appId, string storeName, string errorCode, string context, Func<IStateStore, CancellationToken, Task<T>> call, CancellationToken cancellationToken, bool transactional = false)
     {
         if (string.IsNullOrEmpty(storeName))
         {
@@ -83,6 +85,10 @@ public sealed partial class StateOperations(IComponentRegistry registry, Compone
         try
         {
             return await runner.RunAsync(appId, storeName, token => call(store, token), cancellationToken);
+        }
+        catch (Exception ex) when (transactional && ex is ETagMismatchException or InvalidETagException)
+        {
+            throw new DaprApiException(new DaprApiError(StatusCodes.Status500InternalServerError, StatusCode.Internal, errorCode, $"{context}: {ex.Message}"));
         }
         catch (ETagMismatchException ex)
         {
