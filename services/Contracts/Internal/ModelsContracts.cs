@@ -6,17 +6,20 @@ namespace DeepSeek.Dapr.Contracts.Internal;
 /// </summary>
 public sealed record ModelDescriptor
 {
+    // Members with a default are settable, not init-only: the System.Text.Json source generator assigns every
+    // init-only member in one object initializer, so a field missing from the JSON would get 0/null instead of
+    // the default below (e.g. a hand-written registration without max_output_tokens).
     public required string Id { get; init; }
-    public IReadOnlyList<string> Aliases { get; init; } = [];
-    public string OwnedBy { get; init; } = "deepseek-dapr";
+    public IReadOnlyList<string> Aliases { get; set; } = [];
+    public string OwnedBy { get; set; } = "deepseek-dapr";
     public long Created { get; init; }
-    public int ContextWindow { get; init; } = 4096;
-    public int MaxOutputTokens { get; init; } = 1024;
+    public int ContextWindow { get; set; } = 4096;
+    public int MaxOutputTokens { get; set; } = 1024;
     public required ModelBackend Backend { get; init; }
     public ModelPricing? Pricing { get; init; }
 
     /// <summary><c>active</c>, <c>disabled</c> or <c>training</c>.</summary>
-    public string Status { get; init; } = "active";
+    public string Status { get; set; } = "active";
 
     /// <summary>A model to fail over to when this one's backend is down (issue "Resilience").</summary>
     public string? FallbackModel { get; init; }

@@ -1,3 +1,4 @@
+using DeepSeek.Dapr.Contracts;
 using DeepSeek.Dapr.Contracts.Internal;
 using DeepSeek.Dapr.Contracts.OpenAi;
 using DeepSeek.Dapr.Inference.Backends;
@@ -20,7 +21,7 @@ public static partial class GenerateApi
         return app;
     }
 
-    public static async Task<Results<Ok<ChatCompletion>, ChatStreamResult, OpenAiErrorResult, EmptyHttpResult>> GenerateAsync(
+    public static async Task<Results<JsonHttpResult<ChatCompletion>, ChatStreamResult, OpenAiErrorResult, EmptyHttpResult>> GenerateAsync(
         GenerateRequest input, [AsParameters] GenerateServices services, HttpContext context)
     {
         if (Validate(input) is { } invalid)
@@ -44,7 +45,8 @@ public static partial class GenerateApi
         {
             var result = await backend.CompleteAsync(input, cancellationToken);
             services.Metrics.Finished(input.Model.Id, kind, streamed: false, "ok", result.Usage.CompletionTokens);
-            return TypedResults.Ok(new ChatCompletion
+            // Serialised with the contracts context itself so nulls are omitted exactly as on every other hop.
+            return TypedResults.Json(new ChatCompletion
             {
                 Id = CompletionId(input),
                 Created = services.Time.GetUtcNow().ToUnixTimeSeconds(),
@@ -52,7 +54,7 @@ public static partial class GenerateApi
                 SystemFingerprint = SystemFingerprint,
                 Choices = [new ChatChoice { Index = 0, Message = result.Message, FinishReason = result.FinishReason }],
                 Usage = result.Usage,
-            });
+            }, ContractsJsonContext.Default.ChatCompletion);
         }
         catch (BackendException ex)
         {
