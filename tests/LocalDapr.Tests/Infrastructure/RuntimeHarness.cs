@@ -19,6 +19,9 @@ public sealed class HarnessApp(string appId)
     /// <summary>The sidecar's request body limit (daprd <c>maxBodySize</c>).</summary>
     public long MaxBodySizeBytes { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>When set, written as this app's config file (<c>configFilePath</c>, a Configuration document).</summary>
+    public string? Configuration { get; init; }
+
     /// <summary>When not empty, this app reads these files (name → YAML) instead of the shared resources.</summary>
     public Dictionary<string, string> Resources { get; } = [];
 }
@@ -99,7 +102,15 @@ public sealed class RuntimeHarness : IAsyncDisposable
                 var dir = app.Resources.Count == 0
                     ? shared
                     : await WriteResourcesAsync(Path.Combine(root, "resources-" + app.AppId), app.Resources, root, cancellationToken);
-                sidecars[app.AppId] = new SidecarDefinition(app.AppId, PortAllocator.Next(), PortAllocator.Next(), [dir], ApiToken: app.ApiToken, AppApiToken: app.AppApiToken, MaxBodySizeBytes: app.MaxBodySizeBytes);
+                string? configFile = null;
+                if (app.Configuration is not null)
+                {
+                    configFile = Path.Combine(root, $"config-{app.AppId}.yaml");
+                    await File.WriteAllTextAsync(configFile, app.Configuration.Replace(DirPlaceholder, root), cancellationToken);
+                }
+
+                sidecars[app.AppId] = new SidecarDefinition(
+                    app.AppId, PortAllocator.Next(), PortAllocator.Next(), [dir], configFile, app.ApiToken, app.AppApiToken, MaxBodySizeBytes: app.MaxBodySizeBytes);
             }
 
             harness.Runtime = await LocalDaprRuntime.StartAsync(sidecars.Values.ToArray(), options.Runtime, cancellationToken);

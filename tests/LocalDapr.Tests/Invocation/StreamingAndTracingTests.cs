@@ -154,4 +154,46 @@ public sealed class StreamingAndTracingTests
         // A clean end would look like a complete reply: the break must be visible to the caller.
         await FluentActions.Awaiting(() => reader.ReadToEndAsync()).Should().ThrowAsync<Exception>();
     }
+
+    [Fact]
+    public async Task Traces_started_by_the_sidecar_follow_the_configured_sampling_rate()
+    {
+        var options = new HarnessOptions();
+        options.Apps.Add(new HarnessApp("caller")
+        {
+            Configuration = """
+                apiVersion: dapr.io/v1alpha1
+                kind: Configuration
+                metadata:
+                  name: no-sampling
+                spec:
+                  tracing:
+                    samplingRate: "0"
+                """,
+        });
+        options.Apps.Add(new HarnessApp("target") { Instances = { await EchoApp.StartAsync() } });
+        await using var harness = await RuntimeHarness.StartAsync(options);
+
+        using var response = await harness.CreateInvokeHttpClient("caller").GetAsync("http://target/echo/unsampled");
+
+        ServiceInvocationTests.Header(response, "x-echo-traceparent").Should().EndWith("-00");
+    }
+
+    [Fact]
+    public async Task A_config_file_without_a_configuration_or_with_a_bad_rate_fails_start_up()
+    {
+        foreach (var (yaml, expected) in new[]
+        {
+            ("apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: x\n", "no document of kind Configuration"),
+            ("apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata:\n  name: c\nspec:\n  tracing:\n    samplingRate: lots\n", "spec.tracing.samplingRate"),
+        })
+        {
+            var options = new HarnessOptions();
+            options.Apps.Add(new HarnessApp("caller") { Configuration = yaml });
+
+            var act = () => RuntimeHarness.StartAsync(options);
+
+            (await act.Should().ThrowAsync<LocalDapr.Resources.ResourceException>()).Which.Message.Should().Contain("config-caller.yaml").And.Contain(expected);
+        }
+    }
 }

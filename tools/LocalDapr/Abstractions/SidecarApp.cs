@@ -25,6 +25,12 @@ public sealed class SidecarApp(string appId, int httpPort, int grpcPort, Resourc
     /// <summary><c>http</c>, <c>https</c>, <c>grpc</c>, <c>grpcs</c> or <c>h2c</c>; only http is served to apps for now.</summary>
     public string AppProtocol { get; init; } = "http";
 
+    /// <summary>The <c>Configuration</c> document from the app's config file (<c>configFilePath</c>), when one is given.</summary>
+    public DaprResource? Configuration { get; init; }
+
+    /// <summary><c>spec.tracing.samplingRate</c> of <see cref="Configuration"/> (daprd's default is 1 in self-hosted mode).</summary>
+    public double TraceSamplingRate { get; init; } = 1;
+
     /// <summary>Largest request body the sidecar accepts (daprd <c>maxBodySize</c>, default 4Mi).</summary>
     public long MaxBodySizeBytes { get; init; } = 4 * 1024 * 1024;
 }

@@ -14,8 +14,11 @@ internal static class SidecarLoader
         {
             var all = ResourceLoader.LoadDirectories(definition.ResourcesPaths);
             var inScope = new ResourceSet(all.All.Where(r => r.AppliesTo(definition.AppId)).ToArray());
+            var configuration = definition.ConfigFilePath is { } configFile ? LoadConfiguration(configFile) : null;
             sidecars.Add(new SidecarApp(definition.AppId, definition.HttpPort, definition.GrpcPort, inScope)
             {
+                Configuration = configuration,
+                TraceSamplingRate = configuration is null ? 1 : SamplingRate(configuration),
                 ApiToken = string.IsNullOrEmpty(definition.ApiToken) ? null : definition.ApiToken,
                 AppApiToken = string.IsNullOrEmpty(definition.AppApiToken) ? null : definition.AppApiToken,
                 AppProtocol = definition.AppProtocol,
@@ -24,6 +27,31 @@ internal static class SidecarLoader
         }
 
         return sidecars;
+    }
+
+    /// <summary>daprd reads the first Configuration document of the file and refuses to start without one.</summary>
+    private static DaprResource LoadConfiguration(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ResourceException($"config file '{path}' does not exist");
+        }
+
+        return ResourceLoader.LoadFile(path).FirstOrDefault(r => r.Kind == ResourceKinds.Configuration)
+            ?? throw new ResourceException($"{path}: no document of kind Configuration");
+    }
+
+    private static double SamplingRate(DaprResource configuration)
+    {
+        var text = configuration.Spec["tracing"].GetString("samplingRate");
+        if (text is null)
+        {
+            return 1;
+        }
+
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var rate) && rate is >= 0 and <= 1
+            ? rate
+            : throw new ResourceException($"{configuration.SourcePath}: Configuration {configuration.Name}: spec.tracing.samplingRate: '{text}' must be a number between 0 and 1");
     }
 
     private static void Validate(IReadOnlyList<SidecarDefinition> definitions)

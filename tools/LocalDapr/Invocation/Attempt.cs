@@ -27,7 +27,7 @@ internal sealed class Attempt : IDisposable
         Context = context;
         Target = target;
         Activity = activity;
-        (_traceParent, _traceState) = TraceContext(context, activity);
+        (_traceParent, _traceState) = TraceContext(context, activity, caller.TraceSamplingRate);
     }
 
     public HttpContext Context { get; }
@@ -154,7 +154,7 @@ internal sealed class Attempt : IDisposable
     }
 
     /// <summary>The trace context to forward: always the caller's trace-id (a new one when the caller sent none).</summary>
-    private static (string TraceParent, string? TraceState) TraceContext(HttpContext context, Activity? activity)
+    private static (string TraceParent, string? TraceState) TraceContext(HttpContext context, Activity? activity, double samplingRate)
     {
         if ((activity ?? Activity.Current) is { IdFormat: ActivityIdFormat.W3C, Id: { } id } current)
         {
@@ -168,6 +168,8 @@ internal sealed class Attempt : IDisposable
             return (traceParent[0]!, headers.TryGetValue(DaprHeaders.TraceState, out var state) && state.Count > 0 ? state.ToString() : null);
         }
 
-        return ($"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01", null);
+        // A trace started here is sampled per the caller's Configuration (samplingRate), as daprd does.
+        var sampled = samplingRate >= 1 || (samplingRate > 0 && Random.Shared.NextDouble() < samplingRate);
+        return ($"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-{(sampled ? "01" : "00")}", null);
     }
 }
