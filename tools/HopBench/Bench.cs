@@ -5,20 +5,23 @@ namespace HopBench;
 /// <summary>
 /// The measurement plan over a budget of <c>seconds</c>: a warm-up of every scenario, then for 1 and 32 callers
 /// alternating rounds of the direct call (A) and the same call through the sidecar (B), so drift in machine load
-/// hits both alike, then state gets through DaprClient (gRPC) with 32 callers.
+/// hits both alike; the same A/B at a fixed 1000 requests per second (open loop, as daprd's published figure is
+/// measured); then state gets through DaprClient (gRPC) with 32 callers.
 /// </summary>
 internal sealed class Bench(HttpClient http, DaprClient dapr, Uri direct, Uri viaSidecar, int seconds)
 {
     public const string StateStore = "statestore";
     public const string StateKey = "bench-key";
     private const int Rounds = 6;
+    private const int FixedRate = 1000;
 
     public async Task<IReadOnlyList<ScenarioResult>> RunAsync(Action<string> progress)
     {
         var budget = TimeSpan.FromSeconds(seconds);
         var warmUp = Max(budget * 0.10 / 5, TimeSpan.FromMilliseconds(500));
-        var round = budget * 0.35 / Rounds;
-        var state = budget * 0.20;
+        var round = budget * 0.28 / Rounds;
+        var rateRound = budget * 0.18 / Rounds;
+        var state = budget * 0.16;
 
         await dapr.SaveStateAsync(StateStore, StateKey, "a small state value");
         progress($"warming up ({warmUp.TotalSeconds:0.#} s per scenario)");
@@ -51,6 +54,22 @@ internal sealed class Bench(HttpClient http, DaprClient dapr, Uri direct, Uri vi
             results.Add(directResult);
             results.Add(ScenarioResult.From("same call through the sidecar (/v1.0/invoke)", callers, b, directResult));
         }
+
+        progress($"invoke at {FixedRate} requests/s: {Rounds} alternating rounds of {rateRound.TotalSeconds:0.#} s");
+        var rateDirect = new Sample();
+        var rateSidecar = new Sample();
+        for (var i = 0; i < Rounds; i++)
+        {
+            var order = i % 2 == 0 ? new[] { (true, rateDirect), (false, rateSidecar) } : [(false, rateSidecar), (true, rateDirect)];
+            foreach (var (isDirect, sample) in order)
+            {
+                await LoadRunner.RunAtRateAsync(isDirect ? Direct : Sidecar, FixedRate, rateRound / 2, sample);
+            }
+        }
+
+        var rateBaseline = ScenarioResult.From($"direct HTTP call to the app, {FixedRate} req/s", 0, rateDirect, null);
+        results.Add(rateBaseline);
+        results.Add(ScenarioResult.From($"same call through the sidecar, {FixedRate} req/s", 0, rateSidecar, rateBaseline));
 
         progress($"state get through DaprClient (gRPC), 32 callers, {state.TotalSeconds:0.#} s");
         var stateSample = new Sample();

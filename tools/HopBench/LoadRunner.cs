@@ -52,6 +52,61 @@ internal static class LoadRunner
         into.Add(merged, results.Sum(r => r.Requests), results.Sum(r => r.Errors), clock.Elapsed);
     }
 
+    /// <summary>
+    /// Open loop: requests start on a fixed schedule (<paramref name="rate"/> per second) whether or not earlier ones
+    /// finished, as a fixed-rate figure such as daprd's published one is measured. Latency counts from the moment a
+    /// request is sent: the dispatcher wakes about once a millisecond, and on a busy machine its own lateness would
+    /// otherwise swamp the hop being measured.
+    /// </summary>
+    public static async Task RunAtRateAsync(Func<CancellationToken, Task> call, int rate, TimeSpan duration, Sample? into)
+    {
+        var total = (int)(rate * duration.TotalSeconds);
+        var ticksPerRequest = Stopwatch.Frequency / (double)rate;
+        var latencies = new long[total];
+        var failed = 0;
+        var inFlight = new List<Task>(total);
+        var start = Stopwatch.GetTimestamp();
+        var next = 0;
+        while (next < total)
+        {
+            var now = Stopwatch.GetTimestamp();
+            while (next < total && start + (long)(next * ticksPerRequest) <= now)
+            {
+                var index = next++;
+                inFlight.Add(Task.Run(async () =>
+                {
+                    var sent = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        await call(CancellationToken.None);
+                        latencies[index] = Math.Max(1, (long)Stopwatch.GetElapsedTime(sent).TotalMicroseconds);
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or Dapr.DaprException)
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+                }));
+            }
+
+            await Task.Delay(1);
+        }
+
+        await Task.WhenAll(inFlight);
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        if (into is null)
+        {
+            return;
+        }
+
+        var histogram = new LongHistogram(60_000_000, 3);
+        foreach (var latency in latencies.Where(l => l > 0))
+        {
+            histogram.RecordValue(latency);
+        }
+
+        into.Add(histogram, histogram.TotalCount, failed, elapsed);
+    }
+
     private static async Task<(LongHistogram Histogram, long Requests, long Errors)> WorkerAsync(Func<CancellationToken, Task> call, CancellationToken stop)
     {
         var histogram = new LongHistogram(60_000_000, 3);

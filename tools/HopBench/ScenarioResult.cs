@@ -3,7 +3,10 @@ using System.Text;
 
 namespace HopBench;
 
-/// <summary>One row of the report. Added latencies are against the direct call with the same number of callers.</summary>
+/// <summary>
+/// One row of the report. Added latencies are against the direct call under the same load. <see cref="Callers"/> 0
+/// means open loop at a fixed rate (named in the scenario).
+/// </summary>
 internal sealed record ScenarioResult(
     string Scenario,
     int Callers,
@@ -41,7 +44,7 @@ internal sealed record ScenarioResult(
         foreach (var r in results)
         {
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Scenario} | {r.Callers} | {r.Requests} | {r.Errors} | {r.RequestsPerSecond:0} | {r.P50Ms:0.000} | {r.P90Ms:0.000} | {r.P99Ms:0.000} | {Signed(r.AddedP50Ms)} | {Signed(r.AddedP99Ms)} |");
+                $"| {r.Scenario} | {(r.Callers == 0 ? "open loop" : r.Callers)} | {r.Requests} | {r.Errors} | {r.RequestsPerSecond:0} | {r.P50Ms:0.000} | {r.P90Ms:0.000} | {r.P99Ms:0.000} | {Signed(r.AddedP50Ms)} | {Signed(r.AddedP99Ms)} |");
         }
 
         md.AppendLine();
@@ -50,7 +53,7 @@ internal sealed record ScenarioResult(
         {
             var verdict = hop.AddedP50Ms < DaprdAddedP50Ms && hop.AddedP99Ms < DaprdAddedP99Ms ? "under daprd's figures" : "NOT under daprd's figures";
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"local-dapr, {hop.Callers} caller(s): {Signed(hop.AddedP50Ms)} ms p50 / {Signed(hop.AddedP99Ms)} ms p99 added, {verdict}.");
+                $"local-dapr, {(hop.Callers == 0 ? "fixed rate" : hop.Callers + " caller(s)")}: {Signed(hop.AddedP50Ms)} ms p50 / {Signed(hop.AddedP99Ms)} ms p99 added, {verdict}.");
         }
 
         return md.ToString();
