@@ -4,35 +4,23 @@ using Platform.Tests.Infrastructure;
 
 namespace Platform.Tests;
 
-/// <summary>A client that disconnects mid-stream stops generation all the way down (inference, and an upstream).</summary>
+/// <summary>
+/// A client that disconnects mid-stream stops generation all the way down: router, gateway-ai, inference and the
+/// upstream model server. A slow upstream makes "mid-stream" certain; the built-in model usually ends its answer (EOS)
+/// within a few hundred milliseconds, before a disconnect could reach it.
+/// </summary>
 [Collection(PlatformCollection.Name)]
 public sealed class CancellationTests(PlatformFixture platform)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
     [Fact]
-    public async Task Disconnecting_mid_stream_cancels_builtin_generation()
-    {
-        var before = await PrometheusScrape.ReadAsync("inference", PrometheusScrape.CancelledGenerations);
-        var mark = platform.Output.Count;
-        var body = ChatBodies.Streamed(ChatBodies.User("deepseek-chat", ChatBodies.FreshQuestion("Write a very long essay about the platform."), maxTokens: 1024), includeUsage: true);
-        body["temperature"] = 1.0;
-
-        await ReadTwoChunksThenDisconnectAsync(body);
-
-        var cancelled = await Eventually.TrueWithinAsync(Deadline, async () =>
-            await PrometheusScrape.ReadAsync("inference", PrometheusScrape.CancelledGenerations) > before
-            || InferenceLoggedCancellation(mark));
-        cancelled.Should().BeTrue(
-            $"inference counts ({PrometheusScrape.CancelledGenerations}) or logs a generation cancelled by the client; inference's last lines:\n{InferenceTail(mark)}");
-    }
-
-    [Fact]
     public async Task Disconnecting_mid_stream_cancels_the_upstream_request()
     {
         var question = ChatBodies.FreshQuestion("Stream slowly");
         var before = await PrometheusScrape.ReadAsync("inference", PrometheusScrape.CancelledGenerations);
-        var body = ChatBodies.Streamed(ChatBodies.User(PlatformFixture.FakeSlowModel, question, maxTokens: null), includeUsage: false);
+        var mark = platform.Output.Count;
+        var body = ChatBodies.Streamed(ChatBodies.User(PlatformFixture.FakeSlowModel, question, maxTokens: null), includeUsage: true);
 
         await ReadTwoChunksThenDisconnectAsync(body);
 
@@ -40,7 +28,9 @@ public sealed class CancellationTests(PlatformFixture platform)
             platform.UpstreamSlow.Received.Any(r => r.Body?.ToJsonString().Contains(question, StringComparison.Ordinal) == true && r.ClientAborted)));
         aborted.Should().BeTrue("the upstream's request is aborted when the client goes away (it streams 600 tokens at 20 ms each)");
         (await Eventually.TrueWithinAsync(Deadline, async () => await PrometheusScrape.ReadAsync("inference", PrometheusScrape.CancelledGenerations) > before))
-            .Should().BeTrue("inference counts the cancelled generation");
+            .Should().BeTrue($"inference counts the cancelled generation in {PrometheusScrape.CancelledGenerations}");
+        (await Eventually.TrueWithinAsync(Deadline, () => Task.FromResult(InferenceLoggedCancellation(mark))))
+            .Should().BeTrue($"inference logs the cancellation; its last lines:\n{InferenceTail(mark)}");
     }
 
     /// <summary>Reads two content chunks, then drops the connection without reading further.</summary>
@@ -79,8 +69,8 @@ public sealed class CancellationTests(PlatformFixture platform)
     }
 
     private bool InferenceLoggedCancellation(int mark) =>
-        platform.Output.Since(mark).Any(l => l.Contains("inference", StringComparison.OrdinalIgnoreCase) && l.Contains("cancel", StringComparison.OrdinalIgnoreCase));
+        platform.Output.Since(mark).Any(l => l.Contains("[inference]", StringComparison.Ordinal) && l.Contains("cancel", StringComparison.OrdinalIgnoreCase));
 
     private string InferenceTail(int mark) =>
-        string.Join('\n', platform.Output.Since(mark).Where(l => l.Contains("inference", StringComparison.OrdinalIgnoreCase)).TakeLast(20));
+        string.Join('\n', platform.Output.Since(mark).Where(l => l.Contains("[inference]", StringComparison.Ordinal)).TakeLast(20));
 }

@@ -60,6 +60,9 @@ public sealed class PlatformFixture(IMessageSink diagnostics) : IAsyncLifetime
     /// <summary>From starting the launcher to the first 200 of <c>GET /v1/models</c>.</summary>
     public TimeSpan ColdStart { get; private set; }
 
+    /// <summary>From starting the launcher to the first answered chat (every app of the request path has served once).</summary>
+    public TimeSpan FirstChat { get; private set; }
+
     public ProcessOutput Output => Launcher.Output;
 
     public int LauncherPid => Launcher.Pid;
@@ -162,6 +165,38 @@ public sealed class PlatformFixture(IMessageSink diagnostics) : IAsyncLifetime
         await WaitUntilReadyAsync();
         ColdStart = clock.Elapsed;
         Log($"platform ready at {RouterUrl} after {ColdStart.TotalSeconds:F1} s");
+        await WarmUpAsync();
+        FirstChat = clock.Elapsed;
+        Log($"first chat (with a conversation) answered after {FirstChat.TotalSeconds:F1} s");
+    }
+
+    /// <summary>
+    /// One chat with a conversation touches every app of the request path (auth, users, chat's store and tokenizer,
+    /// models, inference), so the tests measure the warm platform; a cold first call can take seconds on a loaded
+    /// 2-core machine. Degraded replies (503) while apps warm up are retried; anything else fails the start.
+    /// </summary>
+    private async Task WarmUpAsync()
+    {
+        var body = ChatBodies.User("deepseek-chat", "Warm-up: how do I start the platform?", maxTokens: 8);
+        body["conversation_id"] = $"warm-up-{Guid.NewGuid():N}";
+        var deadline = DateTime.UtcNow + ReadyTimeout;
+        while (true)
+        {
+            using var response = await PostChatAsync(body);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"the warm-up chat failed: {(int)response.StatusCode} {text}; launcher output:\n{Launcher.Output.Tail(100)}");
+            }
+
+            Log($"warm-up chat: {(int)response.StatusCode} {text}; retrying");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
     }
 
     private async Task WaitUntilReadyAsync()

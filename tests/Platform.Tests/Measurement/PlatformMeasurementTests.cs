@@ -48,7 +48,7 @@ public sealed class PlatformMeasurementTests(PlatformFixture platform, ITestOutp
         var sb = new StringBuilder();
         sb.AppendLine(c, $"# Platform measurements ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores)");
         sb.AppendLine();
-        sb.AppendLine(c, $"Cold start (launcher start → first 200 on GET /v1/models through the router): **{platform.ColdStart.TotalSeconds:F1} s**");
+        sb.AppendLine(c, $"Cold start (launcher start → first 200 on GET /v1/models through the router): **{platform.ColdStart.TotalSeconds:F1} s**; first answered chat (with a conversation, every app on the path warm): {platform.FirstChat.TotalSeconds:F1} s");
         sb.AppendLine();
         sb.AppendLine("Cache-hit `POST /v1/chat/completions` (temperature 0, same body) through router → gateway-ai → auth + users + cache, closed loop:");
         sb.AppendLine();
