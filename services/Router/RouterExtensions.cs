@@ -15,17 +15,22 @@ public static class RouterExtensions
     /// </summary>
     public static WebApplicationBuilder AddRouter(this WebApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection(RouterOptions.SectionName);
-        var options = section.Get<RouterOptions>() ?? new RouterOptions();
-        builder.Services.Configure<RouterOptions>(section);
-        builder.Services.AddSingleton(new IpFilter(options.IpFilter.Allow, options.IpFilter.Deny));
-        builder.Services.AddRouterRateLimiting(options.RateLimits);
+        // Everything reads configuration when first used, so settings added after this call (tests, hosting) apply.
+        builder.Services.Configure<RouterOptions>(builder.Configuration.GetSection(RouterOptions.SectionName));
+        builder.Services.AddSingleton(sp =>
+        {
+            var filter = sp.GetRequiredService<IOptions<RouterOptions>>().Value.IpFilter;
+            return new IpFilter(filter.Allow, filter.Deny);
+        });
+        builder.Services.AddRouterRateLimiting();
 
-        var sidecar = DaprSidecarOptions.FromConfiguration(builder.Configuration);
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddConfigFilter<SidecarDestinationFilter>()
-            .AddTransforms(context => DaprInvokeTransforms.Apply(context, sidecar, options.RetryAfterSeconds));
+            .AddTransforms(context => DaprInvokeTransforms.Apply(
+                context,
+                context.Services.GetRequiredService<DaprSidecarOptions>(),
+                context.Services.GetRequiredService<IOptions<RouterOptions>>().Value.RetryAfterSeconds));
         return builder;
     }
 

@@ -6,6 +6,7 @@ using System.Threading.RateLimiting;
 using DeepSeek.Dapr.ServiceDefaults.ApiKeys;
 using DeepSeek.Dapr.ServiceDefaults.OpenAi;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace DeepSeek.Dapr.Router.Limits;
 
@@ -17,10 +18,12 @@ namespace DeepSeek.Dapr.Router.Limits;
 /// </summary>
 public static class RateLimiting
 {
-    public static IServiceCollection AddRouterRateLimiting(this IServiceCollection services, RateLimitOptions limits)
+    public static IServiceCollection AddRouterRateLimiting(this IServiceCollection services)
     {
-        services.AddRateLimiter(options =>
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RouterOptions>>((options, router) =>
         {
+            var limits = router.Value.RateLimits;
             options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
                     Partition("ip:" + ClientAddress(context), limits.PerIp)),

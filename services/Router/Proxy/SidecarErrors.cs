@@ -39,7 +39,7 @@ public static class SidecarErrors
             return;
         }
 
-        if (error.Exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        if (IsBodyTooLarge(error.Exception))
         {
             var limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0;
             await OpenAiErrors.PayloadTooLarge(limit).ExecuteAsync(context);
@@ -53,6 +53,20 @@ public static class SidecarErrors
 
         var appId = context.GetReverseProxyFeature().Cluster.Config.Metadata?.GetValueOrDefault(DaprInvokeTransforms.AppIdMetadata) ?? "gateway";
         await Unavailable(appId, retryAfterSeconds).ExecuteAsync(context);
+    }
+
+    // Kestrel's body limit surfaces inside the proxy's body-copy failure, wrapped once or twice.
+    private static bool IsBodyTooLarge(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static OpenAiErrorResult Unavailable(string appId, int retryAfterSeconds) =>
