@@ -261,6 +261,12 @@ internal sealed class BulkTopicDelivery : IAsyncDisposable
         await _stopping.CancelAsync();
         _queue.Writer.TryComplete();
         await _batcher;
+
+        // Messages still queued were never sent: fail them so the component's handlers do not wait forever.
+        while (_queue.Reader.TryRead(out var pending))
+        {
+            pending.Done.TrySetCanceled(_stopping.Token);
+        }
     }
 
     private sealed record Pending(PubSubMessage Message, string EntryId, TaskCompletionSource Done);
