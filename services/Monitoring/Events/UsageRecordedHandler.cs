@@ -36,8 +36,8 @@ public static partial class UsageRecordedHandler
         return TypedResults.Ok(SubscriptionReply.Success);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Usage event {EventId} was already counted")]
-    private static partial void LogDuplicate(ILogger logger, string eventId);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Usage event {UsageEventId} was already counted")]
+    private static partial void LogDuplicate(ILogger logger, string usageEventId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropping an invalid usage-recorded event: {Reason}")]
     private static partial void LogInvalid(ILogger logger, string reason);

@@ -34,8 +34,8 @@ public static partial class UsageRecordedHandler
         return TypedResults.Ok(result.Outcome == ChargeOutcome.UnknownUser ? SubscriptionReply.Drop : SubscriptionReply.Success);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Usage event {EventId} of {UserId} on {Model}: {Outcome} ({Cost})")]
-    private static partial void LogCharged(ILogger logger, string eventId, string userId, string model, ChargeOutcome outcome, decimal cost);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Usage event {UsageEventId} of {UserId} on {Model}: {Outcome} ({Cost})")]
+    private static partial void LogCharged(ILogger logger, string usageEventId, string userId, string model, ChargeOutcome outcome, decimal cost);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropping an invalid usage-recorded event: {Reason}")]
     private static partial void LogInvalid(ILogger logger, string reason);

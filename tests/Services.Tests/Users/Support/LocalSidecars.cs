@@ -70,6 +70,16 @@ public sealed class LocalSidecars : IAsyncLifetime
                     - name: nestedSeparator
                       value: ":"
                 """);
+            await File.WriteAllTextAsync(Path.Combine(resources, "pubsub.yaml"), $"""
+                apiVersion: dapr.io/v1alpha1
+                kind: Component
+                metadata:
+                  name: {Components.PubSub}
+                spec:
+                  type: pubsub.in-memory
+                  version: v1
+                  metadata: []
+                """);
             sidecars.Add(new SidecarDefinition(appId, FreePort(), FreePort(), [resources]));
         }
 
@@ -81,6 +91,18 @@ public sealed class LocalSidecars : IAsyncLifetime
                 .UseGrpcEndpoint($"http://127.0.0.1:{sidecar.GrpcPort}")
                 .Build();
         }
+    }
+
+    /// <summary>Settings that point a service under test at its sidecar (what the launcher passes as environment).</summary>
+    public IReadOnlyDictionary<string, string> SidecarSettings(string appId)
+    {
+        var sidecar = _runtime!.Sidecars.Single(s => s.AppId == appId);
+        return new Dictionary<string, string>
+        {
+            ["APP_ID"] = appId,
+            ["DAPR_HTTP_ENDPOINT"] = $"http://127.0.0.1:{sidecar.HttpPort}",
+            ["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{sidecar.GrpcPort}",
+        };
     }
 
     /// <summary>The SDK client of an app's sidecar.</summary>
