@@ -19,7 +19,13 @@ public sealed class BuiltinChatBackend(BuiltinModelProvider models, IOptions<Bui
         var model = await models.GetAsync(input.Model.Backend.Artifact, cancellationToken);
         var promptTokens = TokenCounter.CountPrompt(input.Request.Messages ?? []);
         var generator = new BuiltinGenerator(model, TokenCounter.Tokenizer);
-        foreach (var update in generator.Generate(settings, cancellationToken))
+        var updates = generator.Generate(settings, cancellationToken);
+        if (input.Request.ResponseFormat?.Type == BuiltinRequestMapper.JsonObject)
+        {
+            updates = JsonAnswerFormat.Wrap(updates);
+        }
+
+        foreach (var update in updates)
         {
             if (update.Usage is { } usage)
             {
@@ -36,6 +42,9 @@ public sealed class BuiltinChatBackend(BuiltinModelProvider models, IOptions<Bui
 /// <summary>Maps and checks an OpenAI request's sampling fields for the built-in model (clear 400s naming the field).</summary>
 public static class BuiltinRequestMapper
 {
+    public const string Text = "text";
+    public const string JsonObject = "json_object";
+
     public static GenerationSettings ToSettings(GenerateRequest input, BuiltinOptions options)
     {
         var request = input.Request;
@@ -51,6 +60,11 @@ public static class BuiltinRequestMapper
         if (request.MaxTokens is < 1)
         {
             throw BackendException.BadRequest("max_tokens must be at least 1.", "max_tokens");
+        }
+
+        if (request.ResponseFormat?.Type is { } format && format is not (Text or JsonObject))
+        {
+            throw BackendException.BadRequest($"response_format.type must be '{Text}' or '{JsonObject}'.", "response_format");
         }
 
         if (request.Stop is { Count: > 16 })

@@ -168,3 +168,32 @@ public sealed class BuiltinGeneratorTests
         }
     }
 }
+
+public sealed class JsonAnswerFormatTests
+{
+    [Theory]
+    [InlineData(64, null)]
+    [InlineData(3, null)]
+    [InlineData(64, "./")]
+    public void Wrapped_answer_always_parses_as_a_json_object_holding_the_text(int maxTokens, string? stop)
+    {
+        var model = TinyCorpus.Train();
+        var settings = new GenerationSettings(TinyCorpus.Prompt("How do I start the platform?"), new SamplingOptions(0), maxTokens, stop is null ? [] : [stop]);
+        var plain = string.Concat(new BuiltinGenerator(model, TokenCounter.Tokenizer).Generate(settings, default).Select(u => u.Content));
+
+        var wrapped = string.Concat(JsonAnswerFormat.Wrap(new BuiltinGenerator(model, TokenCounter.Tokenizer).Generate(settings, default)).Select(u => u.Content));
+
+        using var json = System.Text.Json.JsonDocument.Parse(wrapped);
+        json.RootElement.GetProperty("answer").GetString().Should().Be(plain);
+    }
+
+    [Fact]
+    public void Quotes_and_newlines_in_the_text_are_escaped()
+    {
+        BackendUpdate[] updates = [new(Content: "say \"hi\"\n"), new(Content: "\\ 中文 🎉"), new(FinishReason: FinishReasons.Stop)];
+
+        var wrapped = string.Concat(JsonAnswerFormat.Wrap(updates).Select(u => u.Content));
+
+        System.Text.Json.JsonDocument.Parse(wrapped).RootElement.GetProperty("answer").GetString().Should().Be("say \"hi\"\n\\ 中文 🎉");
+    }
+}

@@ -146,5 +146,32 @@ public sealed class GenerateApiTests(InferenceApp app) : IClassFixture<Inference
         file.Length.Should().BeGreaterThan(10_000);
     }
 
+    [Fact]
+    public async Task Hand_written_model_without_optional_fields_uses_the_descriptor_defaults()
+    {
+        const string body = """{"request_id":"req-min","request":{"temperature":0,"messages":[{"role":"user","content":"How do I start the platform?"}]},"model":{"id":"deepseek-chat","backend":{"kind":"builtin"}}}""";
+        using var response = await app.Client.PostAsync("internal/generate", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        var completion = (await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.ChatCompletion))!;
+        completion.Choices[0].FinishReason.Should().Be("stop");
+        completion.Choices[0].Message.Content.Should().Contain("./run.sh");
+        (await response.Content.ReadAsStringAsync()).Should().NotContain("null", "nulls are omitted on the wire");
+    }
+
+    [Fact]
+    public async Task Json_object_format_returns_parseable_json_and_unknown_formats_are_rejected()
+    {
+        var request = InferenceApp.Ask(Question);
+        request.ResponseFormat = new ResponseFormat { Type = "json_object" };
+        using var response = await app.GenerateAsync(new GenerateRequest("req-json", request, InferenceApp.Builtin()));
+        var content = (await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.ChatCompletion))!.Choices[0].Message.Content!;
+        JsonDocument.Parse(content).RootElement.GetProperty("answer").GetString().Should().Contain("./run.sh");
+
+        request.ResponseFormat = new ResponseFormat { Type = "xml" };
+        using var rejected = await app.GenerateAsync(new GenerateRequest("req-xml", request, InferenceApp.Builtin()));
+        rejected.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await rejected.Content.ReadFromJsonAsync(ContractsJsonContext.Default.ErrorResponse))!.Error.Param.Should().Be("response_format");
+    }
+
     private static System.Text.Json.Nodes.JsonObject JsonNode(string json) => System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
 }

@@ -124,6 +124,21 @@ public sealed class ModelsApiTests(ModelsApp app) : IClassFixture<ModelsApp>
     }
 
     [Fact]
+    public async Task Hand_written_registration_gets_the_descriptor_defaults()
+    {
+        const string body = """{"id":"minimal-model","backend":{"kind":"openai","endpoint":"http://127.0.0.1:8000"}}""";
+        using var put = await app.Client.PutAsync("internal/models/minimal-model", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        put.StatusCode.Should().Be(HttpStatusCode.OK);
+        var model = (await put.Content.ReadFromJsonAsync(ContractsJsonContext.Default.ModelDescriptor))!;
+        model.Status.Should().Be("active");
+        model.ContextWindow.Should().Be(4096);
+        model.MaxOutputTokens.Should().Be(1024);
+        model.Created.Should().BeGreaterThan(0);
+        using var delete = await app.Client.DeleteAsync("internal/models/minimal-model");
+    }
+
+    [Fact]
     public async Task Configured_model_cannot_be_deleted_at_runtime()
     {
         using var response = await app.Client.DeleteAsync("internal/models/deepseek-chat");
