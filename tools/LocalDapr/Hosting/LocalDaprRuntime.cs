@@ -1,5 +1,6 @@
 using System.Net;
 using LocalDapr.Abstractions;
+using LocalDapr.Actors;
 using LocalDapr.Components;
 using LocalDapr.Invocation;
 using LocalDapr.PubSub;
@@ -129,6 +130,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         builder.Services.AddLocalDaprCore(apps);
         builder.Services.AddLocalDaprComponents();
         builder.Services.AddLocalDaprPubSub();
+        builder.Services.AddLocalDaprActors();
         options.ConfigureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -137,6 +139,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         app.MapLocalDaprCore();
         app.MapLocalDaprComponents();
         app.MapLocalDaprPubSub();
+        app.MapLocalDaprActors();
         options.MapEndpoints?.Invoke(app);
         return app;
     }

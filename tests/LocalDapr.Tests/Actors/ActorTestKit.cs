@@ -1,0 +1,82 @@
+using Dapr.Actors;
+using Dapr.Actors.Client;
+using LocalDapr.Actors;
+using LocalDapr.Tests.Infrastructure;
+using LocalDapr.Tests.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LocalDapr.Tests.Actors;
+
+/// <summary>
+/// A runtime with one app-id hosting <see cref="CounterActor"/> through the real Dapr.Actors.AspNetCore handlers.
+/// The app starts after the sidecar (it must know the sidecar's HTTP port), then joins as a healthy instance,
+/// which makes the runtime read its <c>GET /dapr/config</c>.
+/// </summary>
+public sealed class ActorTestKit : IAsyncDisposable
+{
+    public const string AppId = "actor-host";
+    public const string ActorType = nameof(CounterActor);
+
+    public const string InMemoryActorStore = """
+        apiVersion: dapr.io/v1alpha1
+        kind: Component
+        metadata:
+          name: actorstore
+        spec:
+          type: state.in-memory
+          version: v1
+          metadata:
+          - name: actorStateStore
+            value: "true"
+        """;
+
+    private ActorTestKit(RuntimeHarness harness) => Harness = harness;
+
+    public RuntimeHarness Harness { get; }
+
+    public string SidecarUrl => Harness.HttpEndpoint(AppId);
+
+    public static async Task<ActorTestKit> StartAsync(string componentYaml = InMemoryActorStore, TimeSpan? idleTimeout = null, TimeSpan? scanInterval = null)
+    {
+        var harness = await RuntimeHarness.StartAsync(AppId, null, ("actorstore.yaml", componentYaml));
+        var kit = new ActorTestKit(harness);
+        try
+        {
+            var sidecar = harness.HttpEndpoint(AppId);
+            var app = await TestApp.StartAsync(
+                app => app.MapActorsHandlers(),
+                builder => builder.Services.AddActors(options =>
+                {
+                    options.Actors.RegisterActor<CounterActor>();
+                    options.HttpEndpoint = sidecar;
+                    if (idleTimeout is { } idle)
+                    {
+                        options.ActorIdleTimeout = idle;
+                    }
+
+                    if (scanInterval is { } scan)
+                    {
+                        options.ActorScanInterval = scan;
+                    }
+                }));
+            harness.AddInstance(AppId, app);
+            var registry = harness.Runtime.Services.GetRequiredService<ActorTypeRegistry>();
+            var registered = await Eventually.TrueAsync(() => Task.FromResult(registry.Find(ActorType) is not null), TimeSpan.FromSeconds(10));
+            registered.Should().BeTrue("the runtime reads the actor types from GET /dapr/config when the app becomes ready");
+            return kit;
+        }
+        catch
+        {
+            await kit.DisposeAsync();
+            throw;
+        }
+    }
+
+    public ICounterActor Proxy(string actorId) =>
+        ActorProxy.Create<ICounterActor>(new ActorId(actorId), ActorType, new ActorProxyOptions { HttpEndpoint = SidecarUrl });
+
+    public Abstractions.IStateStore ActorStore() => Harness.Runtime.Services.GetRequiredService<ActorStateStores>().For(AppId);
+
+    public ValueTask DisposeAsync() => Harness.DisposeAsync();
+}

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using Dapr.Actors;
+using Dapr.Actors.Runtime;
+
+namespace LocalDapr.Tests.Actors;
+
+public interface ICounterActor : IActor
+{
+    Task<int> IncrementAsync();
+
+    Task<int> GetAsync();
+
+    Task FailAsync(string message);
+
+    /// <summary>Waits until <paramref name="expected"/> actors of the same group are inside this method at once.</summary>
+    Task<bool> MeetAsync(string group, int expected);
+
+    Task StartReminderAsync(string name, TimeSpan dueTime, TimeSpan period, int? repetitions);
+
+    Task StartTimerAsync(string name, TimeSpan dueTime, TimeSpan period);
+
+    Task StopTimerAsync(string name);
+}
+
+/// <summary>
+/// The conformance actor. Increments read, yield and write back on purpose: without the sidecar's turn-based lock,
+/// concurrent calls on one id would lose updates. Side effects the test cannot query through the actor (reminders,
+/// timers, deactivation) are recorded in <see cref="ActorSignals"/>.
+/// </summary>
+public sealed class CounterActor(ActorHost host) : Actor(host), ICounterActor, IRemindable
+{
+    private const string CountKey = "count";
+
+    public async Task<int> IncrementAsync()
+    {
+        var count = await StateManager.GetOrAddStateAsync(CountKey, 0);
+        await Task.Delay(2);
+        await StateManager.SetStateAsync(CountKey, count + 1);
+        return count + 1;
+    }
+
+    public Task<int> GetAsync() => StateManager.GetOrAddStateAsync(CountKey, 0);
+
+    public Task FailAsync(string message) => throw new InvalidOperationException(message);
+
+    public Task<bool> MeetAsync(string group, int expected) => ActorSignals.MeetAsync(group, expected);
+
+    public Task StartReminderAsync(string name, TimeSpan dueTime, TimeSpan period, int? repetitions) =>
+        repetitions is { } count
+            ? RegisterReminderAsync(name, [1, 2, 3], dueTime, period, count)
+            : RegisterReminderAsync(name, [1, 2, 3], dueTime, period);
+
+    public Task StartTimerAsync(string name, TimeSpan dueTime, TimeSpan period) =>
+        RegisterTimerAsync(name, nameof(OnTimerAsync), [7], dueTime, period);
+
+    public Task StopTimerAsync(string name) => UnregisterTimerAsync(name);
+
+    public Task OnTimerAsync(byte[] data)
+    {
+        ActorSignals.Record(Id.GetId(), $"timer:{data.Length}:{data[0]}");
+        return Task.CompletedTask;
+    }
+
+    public Task ReceiveReminderAsync(string reminderName, byte[] state, TimeSpan dueTime, TimeSpan period)
+    {
+        ActorSignals.Record(Id.GetId(), $"reminder:{reminderName}:{string.Join(',', state)}");
+        return Task.CompletedTask;
+    }
+
+    protected override Task OnDeactivateAsync()
+    {
+        ActorSignals.Record(Id.GetId(), "deactivated");
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>What the actors did, by actor id (ids are unique per test).</summary>
+public static class ActorSignals
+{
+    private static readonly ConcurrentDictionary<string, ConcurrentQueue<string>> Events = new();
+    private static readonly ConcurrentDictionary<string, Rendezvous> Groups = new();
+
+    public static void Record(string actorId, string signal) => Events.GetOrAdd(actorId, _ => new()).Enqueue(signal);
+
+    public static IReadOnlyList<string> For(string actorId) => Events.TryGetValue(actorId, out var queue) ? queue.ToArray() : [];
+
+    public static async Task<bool> MeetAsync(string group, int expected)
+    {
+        var rendezvous = Groups.GetOrAdd(group, _ => new Rendezvous());
+        if (Interlocked.Increment(ref rendezvous.Arrived) >= expected)
+        {
+            rendezvous.AllArrived.TrySetResult();
+        }
+
+        try
+        {
+            await rendezvous.AllArrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private sealed class Rendezvous
+    {
+        public readonly TaskCompletionSource AllArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Arrived;
+    }
+}
