@@ -6,6 +6,7 @@ using DeepSeek.Dapr.GatewayAi.Downstream;
 using DeepSeek.Dapr.GatewayAi.Streaming;
 using DeepSeek.Dapr.ServiceDefaults;
 using DeepSeek.Dapr.ServiceDefaults.ApiKeys;
+using DeepSeek.Dapr.ServiceDefaults.OpenAi;
 
 namespace DeepSeek.Dapr.GatewayAi;
 
@@ -43,6 +44,7 @@ public static class GatewayAiExtensions
     public static WebApplication MapGatewayAiApi(this WebApplication app)
     {
         app.UseRequestId();
+        app.UseOpenAiStatusCodePages();
         app.MapChatCompletionsApi();
         app.MapModelsApi();
         return app;

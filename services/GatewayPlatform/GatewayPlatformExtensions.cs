@@ -2,6 +2,7 @@ using DeepSeek.Dapr.Contracts;
 using DeepSeek.Dapr.GatewayPlatform.Apis;
 using DeepSeek.Dapr.ServiceDefaults;
 using DeepSeek.Dapr.ServiceDefaults.ApiKeys;
+using DeepSeek.Dapr.ServiceDefaults.OpenAi;
 
 namespace DeepSeek.Dapr.GatewayPlatform;
 
@@ -18,6 +19,7 @@ public static class GatewayPlatformExtensions
     public static WebApplication MapGatewayPlatformApi(this WebApplication app)
     {
         app.UseRequestId();
+        app.UseOpenAiStatusCodePages();
         app.MapAccountApi();
         app.MapPlannedApi();
         return app;

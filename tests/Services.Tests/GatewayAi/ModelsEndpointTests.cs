@@ -65,6 +65,25 @@ public sealed class ModelsEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Wrong_verb_gets_405_in_the_OpenAI_shape()
+    {
+        using var response = await _client.GetAsync("/v1/chat/completions");
+
+        response.StatusCode.Should().Be(HttpStatusCode.MethodNotAllowed);
+        var error = await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.ErrorResponse);
+        error!.Error.Code.Should().Be("method_not_allowed");
+    }
+
+    [Fact]
+    public async Task Legacy_completions_is_501_not_404()
+    {
+        using var response = await _client.PostAsync("/v1/completions", new StringContent("{}"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotImplemented);
+        (await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.ErrorResponse))!.Error.Code.Should().Be("not_implemented");
+    }
+
+    [Fact]
     public async Task Models_service_down_is_a_degraded_503()
     {
         _sidecar.DownApps.Add("models");
