@@ -33,7 +33,15 @@ public abstract partial class PubSubConformanceTests
     protected virtual Task AssertAllAcknowledgedAsync(string topic) => Task.CompletedTask;
 
     /// <summary>A topic name no other test (or earlier run against the same Redis) uses.</summary>
-    protected static string NewTopic(string prefix) => $"{prefix}-{Guid.NewGuid():n}";
+    protected string NewTopic(string prefix)
+    {
+        var topic = $"{prefix}-{Guid.NewGuid():n}";
+        UsedTopics.Add(topic);
+        return topic;
+    }
+
+    /// <summary>Topics this test created (xunit makes one instance per test), for brokers that keep them.</summary>
+    protected List<string> UsedTopics { get; } = [];
 
     protected static string InboundRetryYaml(int maxRetries) => $"""
         apiVersion: dapr.io/v1alpha1

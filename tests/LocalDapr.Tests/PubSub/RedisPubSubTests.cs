@@ -10,8 +10,17 @@ namespace LocalDapr.Tests.PubSub;
 /// (default 127.0.0.1:6379), plus what only a durable broker can do: redeliver what the app did not acknowledge.
 /// Every test uses fresh topic (stream) names, so runs never see each other's entries.
 /// </summary>
-public sealed class RedisPubSubTests : PubSubConformanceTests
+public sealed class RedisPubSubTests : PubSubConformanceTests, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Removes this test's streams (and their dead-letter streams) so a shared Redis does not fill up.</summary>
+    public async Task DisposeAsync()
+    {
+        var keys = UsedTopics.Concat([AttributedTopic]).SelectMany(t => new[] { t, t + "-dead" }).Select(t => (RedisKey)t).ToArray();
+        await Redis.Value.GetDatabase().KeyDeleteAsync(keys);
+    }
+
     private static string RedisHost => Environment.GetEnvironmentVariable("REDIS_CONNECTION") is { Length: > 0 } value ? value : "127.0.0.1:6379";
 
     protected override string ComponentYaml(string name, params string[] scopes) => $"""
