@@ -6,13 +6,13 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace HopBench;
+namespace BenchCommon;
 
 /// <summary>
-/// The app behind the sidecar: Kestrel on a free loopback port answering <c>GET /echo</c> with a fixed tiny JSON body,
+/// A bare Kestrel endpoint (HopBench's app behind the sidecar, PlatformBench's reference): Kestrel on a free loopback port answering <c>GET /echo</c> with a fixed tiny JSON body,
 /// written from a cached buffer so the app itself costs as little as possible and the hop's cost stands out.
 /// </summary>
-internal static class EchoTarget
+public static class EchoTarget
 {
     private static readonly byte[] Reply = """{"ok":true,"service":"echo"}"""u8.ToArray();
 

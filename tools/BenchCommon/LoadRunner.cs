@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using HdrHistogram;
 
-namespace HopBench;
+namespace BenchCommon;
 
 /// <summary>Accumulated measurements of one scenario over all its rounds.</summary>
-internal sealed class Sample
+public sealed class Sample
 {
     /// <summary>Latencies in microseconds (1 µs to 60 s, 3 significant digits).</summary>
     public LongHistogram Latency { get; } = new(60_000_000, 3);
@@ -29,7 +29,7 @@ internal sealed class Sample
 /// Closed-loop load: <c>callers</c> workers each send one request, wait for the full reply, and go again, for a fixed
 /// time. Every latency is recorded (per-worker histograms, merged at the end, so recording never contends).
 /// </summary>
-internal static class LoadRunner
+public static class LoadRunner
 {
     public static async Task RunAsync(Func<CancellationToken, Task> call, int callers, TimeSpan duration, Sample? into)
     {
@@ -81,7 +81,7 @@ internal static class LoadRunner
                         await call(CancellationToken.None);
                         latencies[index] = Math.Max(1, (long)Stopwatch.GetElapsedTime(sent).TotalMicroseconds);
                     }
-                    catch (Exception ex) when (ex is HttpRequestException or Dapr.DaprException)
+                    catch (Exception ex) when (ex is not OutOfMemoryException)
                     {
                         Interlocked.Increment(ref failed);
                     }
@@ -121,12 +121,9 @@ internal static class LoadRunner
                 histogram.RecordValue(Math.Max(1, (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds));
                 requests++;
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                errors++;
-            }
-            catch (Dapr.DaprException)
-            {
+                // Any failed call (HTTP, Dapr, a reply the caller rejects) is an error of the target, counted, not fatal.
                 errors++;
             }
         }

@@ -43,9 +43,9 @@ try
     using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10), MaxConnectionsPerServer = 1024 });
     using var dapr = new DaprClientBuilder().UseHttpEndpoint($"http://127.0.0.1:{httpPort}").UseGrpcEndpoint($"http://127.0.0.1:{grpcPort}").Build();
     var bench = new Bench(http, dapr, new Uri($"http://127.0.0.1:{appPort}/echo"), new Uri($"http://127.0.0.1:{httpPort}/v1.0/invoke/echo/method/echo"), options.Seconds);
-    var loadBefore = ScenarioResult.LoadAverage();
+    var loadBefore = LoadAverage.Current();
     var results = await bench.RunAsync(step => Console.Error.WriteLine($"hop-bench: {step}"));
-    var loadAfter = ScenarioResult.LoadAverage();
+    var loadAfter = LoadAverage.Current();
 
     Console.WriteLine(ScenarioResult.Markdown(results, options.Seconds, loadBefore, loadAfter));
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.JsonPath))!);

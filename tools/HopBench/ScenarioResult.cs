@@ -59,10 +59,6 @@ internal sealed record ScenarioResult(
         return md.ToString();
     }
 
-    /// <summary>The 1-minute load average where the OS reports one (Linux), to judge how noisy the run was.</summary>
-    public static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
-
     private static string Signed(double? value) => value is { } v ? v.ToString("+0.000;-0.000", CultureInfo.InvariantCulture) : "";
 
     private static double Round(double value) => Math.Round(value, 3);
