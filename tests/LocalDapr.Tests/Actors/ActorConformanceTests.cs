@@ -127,6 +127,36 @@ public sealed class ActorConformanceTests
         fired.Should().BeTrue("a periodic timer calls its callback on every period");
     }
 
+    [Theory]
+    [MemberData(nameof(StoreKinds))]
+    public async Task State_with_ttl_expires_in_every_actor_store(StoreKind kind)
+    {
+        await using var kit = await ActorTestKit.StartAsync(StoreComponents.Yaml(kind, "actorstore", ActorStoreMetadata));
+        var id = NewId();
+
+        await kit.Proxy(id).SetNoteAsync("short-lived", TimeSpan.FromSeconds(1));
+        (await kit.Proxy(id).IncrementAsync()).Should().Be(1);
+
+        (await kit.Proxy(id).GetNoteAsync()).Should().Be("short-lived");
+        var expired = await Eventually.TrueAsync(async () => await kit.Proxy(id).GetNoteAsync() is null, Deadline);
+        expired.Should().BeTrue("metadata.ttlInSeconds reaches the store");
+        (await kit.Proxy(id).GetAsync()).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Reentrant_actor_calls_itself_through_the_sidecar()
+    {
+        await using var kit = await ActorTestKit.StartAsync(reentrant: true);
+        var id = NewId();
+
+        // Without the Dapr-Reentrancy-Id chain the nested calls would wait for the outer call forever.
+        (await kit.Proxy(id).IncrementTwiceThroughSelfAsync()).Should().Be(2);
+    }
+
+    public static TheoryData<StoreKind> StoreKinds => StoreComponents.AllKinds;
+
+    private const string ActorStoreMetadata = "    - name: actorStateStore\n      value: \"true\"\n";
+
     [Fact]
     public async Task Unknown_actor_type_gets_daprds_invoke_error()
     {

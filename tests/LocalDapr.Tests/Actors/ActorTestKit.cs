@@ -1,5 +1,6 @@
 using Dapr.Actors;
 using Dapr.Actors.Client;
+using Dapr.Actors.Runtime;
 using LocalDapr.Actors;
 using LocalDapr.Tests.Infrastructure;
 using LocalDapr.Tests.State;
@@ -37,7 +38,7 @@ public sealed class ActorTestKit : IAsyncDisposable
 
     public string SidecarUrl => Harness.HttpEndpoint(AppId);
 
-    public static async Task<ActorTestKit> StartAsync(string componentYaml = InMemoryActorStore, TimeSpan? idleTimeout = null, TimeSpan? scanInterval = null)
+    public static async Task<ActorTestKit> StartAsync(string componentYaml = InMemoryActorStore, TimeSpan? idleTimeout = null, TimeSpan? scanInterval = null, bool reentrant = false)
     {
         var harness = await RuntimeHarness.StartAsync(AppId, null, ("actorstore.yaml", componentYaml));
         var kit = new ActorTestKit(harness);
@@ -50,6 +51,7 @@ public sealed class ActorTestKit : IAsyncDisposable
                 {
                     options.Actors.RegisterActor<CounterActor>();
                     options.HttpEndpoint = sidecar;
+                    options.ReentrancyConfig = new ActorReentrancyConfig { Enabled = reentrant };
                     if (idleTimeout is { } idle)
                     {
                         options.ActorIdleTimeout = idle;

@@ -20,6 +20,13 @@ public interface ICounterActor : IActor
     Task StartTimerAsync(string name, TimeSpan dueTime, TimeSpan period);
 
     Task StopTimerAsync(string name);
+
+    Task SetNoteAsync(string note, TimeSpan ttl);
+
+    Task<string?> GetNoteAsync();
+
+    /// <summary>Calls <see cref="IncrementAsync"/> on itself through a proxy twice (needs reentrancy).</summary>
+    Task<int> IncrementTwiceThroughSelfAsync();
 }
 
 /// <summary>
@@ -54,6 +61,21 @@ public sealed class CounterActor(ActorHost host) : Actor(host), ICounterActor, I
         RegisterTimerAsync(name, nameof(OnTimerAsync), [7], dueTime, period);
 
     public Task StopTimerAsync(string name) => UnregisterTimerAsync(name);
+
+    public Task SetNoteAsync(string note, TimeSpan ttl) => StateManager.SetStateAsync("note", note, ttl);
+
+    public async Task<string?> GetNoteAsync()
+    {
+        var note = await StateManager.TryGetStateAsync<string>("note");
+        return note.HasValue ? note.Value : null;
+    }
+
+    public async Task<int> IncrementTwiceThroughSelfAsync()
+    {
+        var self = ProxyFactory.CreateActorProxy<ICounterActor>(Id, Host.ActorTypeInfo.ActorTypeName);
+        await self.IncrementAsync();
+        return await self.IncrementAsync();
+    }
 
     public Task OnTimerAsync(byte[] data)
     {
