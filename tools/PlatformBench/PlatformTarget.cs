@@ -96,7 +96,7 @@ internal sealed partial class PlatformTarget : IAsyncDisposable
         var fast = new ChatEndpoint(ChatUrl, FastModel, Headers());
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
         var last = "no answer yet";
-        while (DateTime.UtcNow < deadline)
+        for (var attempt = 1; DateTime.UtcNow < deadline; attempt++)
         {
             if (_launcher.HasExited)
             {
@@ -118,7 +118,11 @@ internal sealed partial class PlatformTarget : IAsyncDisposable
                 last = ex.Message;
             }
 
-            progress($"platform not serving yet ({last})");
+            if (attempt % 10 == 0)
+            {
+                progress($"platform not serving yet ({last})");
+            }
+
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
 
