@@ -9,6 +9,9 @@ public sealed class TokenSampler
 {
     private const double GreedyTemperature = 1e-6;
 
+    /// <summary>Share of the total weight below which a token is left out of the first, partial nucleus sort.</summary>
+    private const double NucleusFloor = 1e-4;
+
     /// <summary>Caps the summed trigger lift so one strongly tied token cannot override the n-gram entirely.</summary>
     private const double MaxTriggerBonus = 6;
 
@@ -21,6 +24,7 @@ public sealed class TokenSampler
     private readonly double[] _probabilities;
     private readonly double[] _weights;
     private readonly int[] _indices;
+    private readonly double[] _keys;
 
     public TokenSampler(NGramModel model, SamplingOptions options, Random random, IEnumerable<int> promptTokens)
     {
@@ -45,6 +49,7 @@ public sealed class TokenSampler
         _probabilities = new double[model.VocabularySize];
         _weights = new double[model.VocabularySize];
         _indices = new int[model.VocabularySize];
+        _keys = new double[model.VocabularySize];
     }
 
     /// <summary>Chooses the next local token after <paramref name="history"/> and records it for the penalties.</summary>
@@ -125,29 +130,44 @@ public sealed class TokenSampler
         return _indices[count - 1];
     }
 
-    /// <summary>Orders tokens by weight and keeps the smallest prefix reaching top_p of the mass; returns its size and mass.</summary>
+    /// <summary>
+    /// Orders tokens by weight and keeps the smallest prefix reaching top_p of the mass; returns its size and mass.
+    /// Only tokens above a tiny share of the mass are sorted first: every token left out weighs less than every token
+    /// kept, so when those already reach top_p the prefix is exactly the one a full sort would give.
+    /// </summary>
     private int Nucleus(double total, out double keptMass)
     {
+        var count = Prefix(total, total * NucleusFloor, out keptMass);
+        return count > 0 ? count : Prefix(total, 0, out keptMass);
+    }
+
+    /// <summary>Sorted prefix over tokens weighing at least <paramref name="floor"/>; 0 when they do not reach top_p.</summary>
+    private int Prefix(double total, double floor, out double keptMass)
+    {
+        var candidates = 0;
         for (var w = 0; w < _weights.Length; w++)
         {
-            _indices[w] = w;
-        }
-
-        // Stable order (weight desc, then index) keeps seeded runs reproducible.
-        Array.Sort(_indices, (a, b) => _weights[b].CompareTo(_weights[a]) is var c && c != 0 ? c : a.CompareTo(b));
-        var threshold = _options.TopP * total;
-        keptMass = 0;
-        var count = 0;
-        while (count < _indices.Length)
-        {
-            keptMass += _weights[_indices[count]];
-            count++;
-            if (keptMass >= threshold)
+            if (_weights[w] >= floor)
             {
-                break;
+                _keys[candidates] = -_weights[w];
+                _indices[candidates] = w;
+                candidates++;
             }
         }
 
-        return count;
+        // Primitive-key sort: deterministic for equal input, so seeded runs stay reproducible.
+        Array.Sort(_keys, _indices, 0, candidates);
+        var threshold = _options.TopP * total;
+        keptMass = 0;
+        for (var i = 0; i < candidates; i++)
+        {
+            keptMass += _weights[_indices[i]];
+            if (keptMass >= threshold)
+            {
+                return i + 1;
+            }
+        }
+
+        return floor > 0 ? 0 : candidates;
     }
 }

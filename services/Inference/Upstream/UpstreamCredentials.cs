@@ -14,7 +14,7 @@ public sealed partial class UpstreamCredentials(DaprClient dapr, TimeProvider ti
     public const string DefaultSecretName = "upstream:api-key";
 
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan FailureLifetime = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FailureLifetime = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<string, (string? Value, DateTimeOffset Expires)> _cache = new(StringComparer.Ordinal);
 
