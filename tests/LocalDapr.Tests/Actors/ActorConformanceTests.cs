@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Dapr.Actors;
+using Dapr.Actors.Client;
 using LocalDapr.Tests.State;
 
 namespace LocalDapr.Tests.Actors;
@@ -24,6 +25,23 @@ public sealed class ActorConformanceTests
         var stored = await kit.ActorStore().GetAsync($"{ActorTestKit.AppId}||{ActorTestKit.ActorType}||{id}||count", CancellationToken.None);
         stored.Should().NotBeNull();
         Encoding.UTF8.GetString(stored!.Value.Span).Should().Be("2");
+    }
+
+    [Fact]
+    public async Task Non_remoting_json_calls_pass_through_for_any_accepted_verb()
+    {
+        await using var kit = await ActorTestKit.StartAsync();
+        var id = NewId();
+        var proxy = ActorProxy.Create(new ActorId(id), ActorTestKit.ActorType, new ActorProxyOptions { HttpEndpoint = kit.SidecarUrl });
+        var client = kit.Harness.CreateSidecarHttpClient(ActorTestKit.AppId);
+
+        (await proxy.InvokeMethodAsync<int>(nameof(ICounterActor.IncrementAsync))).Should().Be(1);
+        using var viaPost = await client.PostAsync($"/v1.0/actors/{ActorTestKit.ActorType}/{id}/method/{nameof(ICounterActor.GetAsync)}", null);
+        using var viaGet = await client.GetAsync($"/v1.0/actors/{ActorTestKit.ActorType}/{id}/method/{nameof(ICounterActor.GetAsync)}");
+
+        viaPost.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await viaPost.Content.ReadAsStringAsync()).Should().Be("1");
+        (await viaGet.Content.ReadAsStringAsync()).Should().Be("1");
     }
 
     [Fact]
