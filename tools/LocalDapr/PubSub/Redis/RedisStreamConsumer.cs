@@ -14,6 +14,7 @@ internal sealed class RedisStreamConsumer : IAsyncDisposable
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromMilliseconds(200);
 
     private readonly IDatabase _db;
+    private readonly StreamWakeUp _wakeUp;
     private readonly string _component;
     private readonly string _group;
     private readonly ComponentSubscription _subscription;
@@ -25,9 +26,10 @@ internal sealed class RedisStreamConsumer : IAsyncDisposable
     private readonly Task _readLoop;
     private readonly Task _reclaimLoop;
 
-    private RedisStreamConsumer(IDatabase db, string component, string group, ComponentSubscription subscription, RedisStreamsOptions options, ILogger logger)
+    private RedisStreamConsumer(IDatabase db, StreamWakeUp wakeUp, string component, string group, ComponentSubscription subscription, RedisStreamsOptions options, ILogger logger)
     {
         _db = db;
+        _wakeUp = wakeUp;
         _component = component;
         _group = group;
         _subscription = subscription;
@@ -41,8 +43,8 @@ internal sealed class RedisStreamConsumer : IAsyncDisposable
     /// <summary>Consumer name inside the group: one reader per app-id, so the app-id is enough.</summary>
     private string ConsumerName => _subscription.AppId;
 
-    public static RedisStreamConsumer Start(IDatabase db, string component, string group, ComponentSubscription subscription, RedisStreamsOptions options, ILogger logger) =>
-        new(db, component, group, subscription, options, logger);
+    public static RedisStreamConsumer Start(IDatabase db, StreamWakeUp wakeUp, string component, string group, ComponentSubscription subscription, RedisStreamsOptions options, ILogger logger) =>
+        new(db, wakeUp, component, group, subscription, options, logger);
 
     private async Task ReadLoopAsync()
     {
@@ -64,7 +66,7 @@ internal sealed class RedisStreamConsumer : IAsyncDisposable
                 if (entries.Length == 0)
                 {
                     _slots.Release();
-                    await Task.Delay(delay, token);
+                    await _wakeUp.WaitAsync(delay, token);
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxPollDelay.Ticks));
                     continue;
                 }
@@ -177,5 +179,6 @@ internal sealed class RedisStreamConsumer : IAsyncDisposable
     {
         await _stopping.CancelAsync();
         await Task.WhenAll(_readLoop, _reclaimLoop);
+        await _wakeUp.DisposeAsync();
     }
 }

@@ -28,11 +28,13 @@ public sealed class RedisStreamsPubSub(string name, RedisStreamsOptions options,
 
     public async Task PublishAsync(PubSubMessage message, CancellationToken cancellationToken)
     {
-        await connection.GetDatabase().StreamAddAsync(
+        var db = connection.GetDatabase();
+        await db.StreamAddAsync(
             message.Topic,
             [new NameValueEntry(DataField, message.Data.ToArray())],
             maxLength: options.MaxLenApprox,
             useApproximateMaxLength: options.MaxLenApprox is not null);
+        await StreamWakeUp.NotifyAsync(connection, db, message.Topic);
     }
 
     public async Task<IAsyncDisposable> SubscribeAsync(ComponentSubscription subscription, CancellationToken cancellationToken)
@@ -50,7 +52,8 @@ public sealed class RedisStreamsPubSub(string name, RedisStreamsOptions options,
             // The group survives app restarts; its pending entries are exactly what must be redelivered.
         }
 
-        return RedisStreamConsumer.Start(db, Name, group, subscription, options, loggerFactory.CreateLogger<RedisStreamConsumer>());
+        var wakeUp = await StreamWakeUp.ListenAsync(connection, db, subscription.Topic);
+        return RedisStreamConsumer.Start(db, wakeUp, Name, group, subscription, options, loggerFactory.CreateLogger<RedisStreamConsumer>());
     }
 
     public async ValueTask DisposeAsync() => await connection.DisposeAsync();
