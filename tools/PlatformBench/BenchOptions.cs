@@ -6,13 +6,13 @@ namespace PlatformBench;
 internal sealed record BenchOptions(int Seconds, bool Quick, string OutputDirectory, string RepoRoot, string? PortkeyScript, int PortOffset)
 {
     public const string Usage =
-        "usage: platform-bench [--seconds N (measured time, default 150, min 6)] [--quick (scenarios a and b only)] " +
+        "usage: platform-bench [--seconds N (measured time, default 120, min 6)] [--quick (scenarios a and b only)] " +
         "[--out DIR (default artifacts/bench)] [--repo DIR (default: found above the working dir)] " +
         "[--portkey PATH/start-server.js | --no-portkey] [--port-offset N (default 13000)]";
 
     public static BenchOptions Parse(string[] args)
     {
-        var seconds = 150;
+        var seconds = 120;
         var quick = false;
         string? output = null;
         string? repo = null;
