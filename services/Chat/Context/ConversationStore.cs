@@ -30,12 +30,19 @@ public sealed class ConversationStore(IJsonStateStore store, IOptions<ChatOption
 
     private static List<ChatMessage> Cap(List<ChatMessage> messages, int max)
     {
-        var excess = messages.Count - Math.Max(max, 1);
-        if (excess <= 0)
+        var toDrop = messages.Count - Math.Max(max, 1);
+        var capped = new List<ChatMessage>(messages.Count);
+        foreach (var message in messages)
         {
-            return messages;
+            if (toDrop > 0 && !ContextBuilder.IsSystem(message))
+            {
+                toDrop--;
+                continue;
+            }
+
+            capped.Add(message);
         }
 
-        return messages.Where(m => ContextBuilder.IsSystem(m) || excess-- <= 0).ToList();
+        return capped;
     }
 }
