@@ -33,7 +33,11 @@ public static class ChatCompletionsApi
     {
         var startedAt = Stopwatch.GetTimestamp();
         var cancellationToken = httpContext.RequestAborted;
-        var (request, error) = await ChatRequestReader.ReadAsync(httpContext.Request, cancellationToken);
+        // A request without a usable key is refused before its body is even read, as OpenAI does.
+        var bearer = BearerToken.Read(httpContext.Request);
+        var (request, error) = bearer.Key is null
+            ? (null, ApiKeyErrors.ForReason(bearer.FailureReason))
+            : await ChatRequestReader.ReadAsync(httpContext.Request, cancellationToken);
         error ??= ChatRequestValidator.Validate(request!);
         if (error is not null)
         {
@@ -44,7 +48,7 @@ public static class ChatCompletionsApi
         try
         {
             var (admitted, refusal) = await services.Admission.AdmitAsync(
-                request!, BearerToken.Read(httpContext.Request), httpContext.GetRequestId(), startedAt, cancellationToken);
+                request!, bearer, httpContext.GetRequestId(), startedAt, cancellationToken);
             if (refusal is not null)
             {
                 services.Metrics.Request(refusal.StatusCode, request!.IsStreaming, Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds);

@@ -181,6 +181,15 @@ public sealed class ChatCompletionsEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Missing_key_is_401_even_for_an_invalid_body()
+    {
+        using var anonymous = _factory.CreateClient();
+        using var response = await anonymous.PostAsync("/v1/chat/completions", new StringContent("{}", Encoding.UTF8, "application/json"));
+
+        (await ErrorAsync(response, HttpStatusCode.Unauthorized)).Code.Should().Be("missing_api_key");
+    }
+
+    [Fact]
     public async Task Unknown_model_is_404_model_not_found()
     {
         using var response = await PostAsync("""{"model":"gpt-17","messages":[{"role":"user","content":"hi"}]}""");
