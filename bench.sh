@@ -2,7 +2,7 @@
 # Benchmarks the platform beside a direct upstream and beside Portkey's open-source gateway, in one run (issue 7).
 #   ./bench.sh [--seconds N] [--quick] [--no-portkey] [--no-build]
 # Builds in Release, installs Portkey's gateway once into .bench/portkey (outside git; needs node and npm), runs
-# tools/PlatformBench, prints the Markdown table and writes artifacts/bench/{results.json,results.md,chart.svg}.
+# tools/PlatformBench, prints the Markdown table and writes artifacts/bench/{results.json,results.md,chart.png,chart.svg}.
 # Default: 120 measured seconds, about 4 minutes in all on 2 cores (platform start-up included). See docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")"

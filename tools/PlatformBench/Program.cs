@@ -5,7 +5,7 @@ using PlatformBench;
 
 // The platform beside a direct upstream and beside Portkey's gateway, in one run: starts two fake upstreams (one
 // answering at once, one streaming 64 tokens at 200 tokens/s), Portkey, a bare Kestrel endpoint and the platform,
-// measures them in turn, prints the Markdown table and writes results.json, results.md and chart.svg.
+// measures them in turn, prints the Markdown table and writes results.json, results.md, chart.svg and chart.png.
 BenchOptions options;
 try
 {
@@ -49,31 +49,32 @@ var targets = new List<Target>
 };
 
 ChildProcess? portkey = null;
-if (options.PortkeyScript is not null && File.Exists(options.PortkeyScript))
-{
-    var portkeyPort = ChildProcess.FreePort();
-    portkey = ChildProcess.Start("portkey", "node", [options.PortkeyScript, "--port", Inv(portkeyPort)], options.RepoRoot, logs);
-    await portkey.WaitForPortAsync(portkeyPort, TimeSpan.FromSeconds(60));
-    var portkeyChat = new Uri($"http://127.0.0.1:{portkeyPort}/v1/chat/completions");
-    Dictionary<string, string> Via(string upstream) => new()
-    {
-        ["x-portkey-provider"] = "openai",
-        ["x-portkey-custom-host"] = $"{upstream}/v1",
-        ["Authorization"] = "Bearer x",
-    };
-    var node = portkey;
-    targets.Add(new Target(Target.Portkey, new ChatEndpoint(portkeyChat, "fake-model", Via(fastUrl)), new ChatEndpoint(portkeyChat, "fake-model", Via(streamUrl)),
-        () => Task.FromResult<IReadOnlyList<ProcessMemory>>([ProcessMemory.Read("node (Portkey gateway)", node.Pid)])));
-    Progress($"Portkey gateway on port {portkeyPort}");
-}
-else
-{
-    notes.Add($"Portkey skipped: {options.PortkeyScript ?? "--no-portkey"} not found (./bench.sh installs it with npm)");
-}
-
 PlatformTarget? platform = null;
 try
 {
+    if (options.PortkeyScript is not null && File.Exists(options.PortkeyScript))
+    {
+        var portkeyPort = ChildProcess.FreePort();
+        // Portkey reads --port=N (and --headless skips its log UI); a bare --port is ignored and it takes 8787.
+        portkey = ChildProcess.Start("portkey", "node", [options.PortkeyScript, $"--port={Inv(portkeyPort)}", "--headless"], options.RepoRoot, logs);
+        await portkey.WaitForPortAsync(portkeyPort, TimeSpan.FromSeconds(60));
+        var portkeyChat = new Uri($"http://127.0.0.1:{portkeyPort}/v1/chat/completions");
+        Dictionary<string, string> Via(string upstream) => new()
+        {
+            ["x-portkey-provider"] = "openai",
+            ["x-portkey-custom-host"] = $"{upstream}/v1",
+            ["Authorization"] = "Bearer x",
+        };
+        var node = portkey;
+        targets.Add(new Target(Target.Portkey, new ChatEndpoint(portkeyChat, "fake-model", Via(fastUrl)), new ChatEndpoint(portkeyChat, "fake-model", Via(streamUrl)),
+            () => Task.FromResult<IReadOnlyList<ProcessMemory>>([ProcessMemory.Read("node (Portkey gateway)", node.Pid)])));
+        Progress($"Portkey gateway on port {portkeyPort}");
+    }
+    else
+    {
+        notes.Add($"Portkey skipped: {options.PortkeyScript ?? "--no-portkey"} not found (./bench.sh installs it with npm)");
+    }
+
     Progress("starting the platform (launcher + 10 apps)");
     platform = await PlatformTarget.StartAsync(options, fastUrl, streamUrl, logs, Progress);
     var platformHeaders = PlatformTarget.Headers();
@@ -107,13 +108,14 @@ try
     Directory.CreateDirectory(options.OutputDirectory);
     await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, "results.md"), markdown);
     await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, "chart.svg"), SvgChart.Render(report));
+    PngChart.Save(report, Path.Combine(options.OutputDirectory, "chart.png"));
     await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, "results.json"),
         JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             WriteIndented = true,
             NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
         }));
-    Progress($"results written to {options.OutputDirectory} (results.json, results.md, chart.svg)");
+    Progress($"results written to {options.OutputDirectory} (results.json, results.md, chart.svg, chart.png)");
     return 0;
 }
 finally

@@ -59,6 +59,8 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
                 .Should().HaveCountGreaterThan(1, "the launcher and its app processes are listed");
             File.Exists(Path.Combine(outputDirectory.FullName, "results.md")).Should().BeTrue();
             File.ReadAllText(Path.Combine(outputDirectory.FullName, "chart.svg")).Should().StartWith("<svg");
+            (await File.ReadAllBytesAsync(Path.Combine(outputDirectory.FullName, "chart.png"))).Take(8)
+                .Should().Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, "chart.png is a PNG file");
         }
         finally
         {
