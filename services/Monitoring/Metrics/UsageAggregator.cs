@@ -12,8 +12,17 @@ public sealed class UsageAggregator(IJsonStateStore store, RecentWindow window, 
 {
     private static readonly MonitoringJsonContext Json = MonitoringJsonContext.Default;
 
+    // Every event updates the one totals document: queue them in-process instead of fighting over its ETag.
+    private readonly KeyedLock _totalsLock = new();
+
     /// <summary>True when counted now, false when the event had been counted before.</summary>
-    public Task<bool> RecordAsync(UsageRecorded usage, CancellationToken cancellationToken) =>
+    public async Task<bool> RecordAsync(UsageRecorded usage, CancellationToken cancellationToken)
+    {
+        using var turn = await _totalsLock.AcquireAsync(UsageTotals.StateKey, cancellationToken);
+        return await RecordOnceAsync(usage, cancellationToken);
+    }
+
+    private Task<bool> RecordOnceAsync(UsageRecorded usage, CancellationToken cancellationToken) =>
         OptimisticConcurrency.RetryAsync("record usage", async ct =>
         {
             var markerRead = store.GetAsync(SeenEvent.StateKey(usage.EventId), Json.SeenEvent, ct);

@@ -22,7 +22,16 @@ public sealed class UsageCharger(IJsonStateStore store, IOptions<UsersOptions> o
 {
     private static readonly UsersJsonContext Json = UsersJsonContext.Default;
 
-    public Task<ChargeResult> ChargeAsync(UsageRecorded usage, CancellationToken cancellationToken) =>
+    // Concurrent deliveries for one user queue here instead of fighting over the account's ETag.
+    private readonly KeyedLock _perUser = new();
+
+    public async Task<ChargeResult> ChargeAsync(UsageRecorded usage, CancellationToken cancellationToken)
+    {
+        using var turn = await _perUser.AcquireAsync(usage.UserId, cancellationToken);
+        return await ChargeOnceAsync(usage, cancellationToken);
+    }
+
+    private Task<ChargeResult> ChargeOnceAsync(UsageRecorded usage, CancellationToken cancellationToken) =>
         OptimisticConcurrency.RetryAsync("charge usage", async ct =>
         {
             var day = DateOnly.FromDateTime(usage.OccurredAt.UtcDateTime);

@@ -56,6 +56,20 @@ public sealed class ChargingTests(LocalSidecars sidecars)
     }
 
     [Fact]
+    public async Task One_charger_queues_a_burst_for_one_user_instead_of_exhausting_retries()
+    {
+        var userId = UsersTestData.NewUserId();
+        await Accounts.CreateAsync(userId, "Burst", null, 1m, default);
+        var charger = Charger;
+        var events = Enumerable.Range(0, 40).Select(_ => UsersTestData.Usage(userId)).ToList();
+
+        var results = await Task.WhenAll(events.Select(e => charger.ChargeAsync(e, default)));
+
+        results.Should().OnlyContain(r => r.Outcome == ChargeOutcome.Charged);
+        (await Accounts.GetAsync(userId, default))!.TotalBalance.Should().Be(1m - 40 * 0.0003892m);
+    }
+
+    [Fact]
     public async Task Usage_of_an_unknown_user_is_not_charged()
     {
         var result = await Charger.ChargeAsync(UsersTestData.Usage(UsersTestData.NewUserId()), default);
