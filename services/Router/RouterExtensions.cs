@@ -2,6 +2,7 @@ using DeepSeek.Dapr.Router.Filtering;
 using DeepSeek.Dapr.Router.Limits;
 using DeepSeek.Dapr.Router.Proxy;
 using DeepSeek.Dapr.ServiceDefaults;
+using DeepSeek.Dapr.ServiceDefaults.Http;
 using DeepSeek.Dapr.ServiceDefaults.OpenAi;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +27,7 @@ public static class RouterExtensions
 
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .ConfigureHttpClient((_, handler) => handler.ConnectCallback = TcpNoDelay.ConnectAsync)
             .AddConfigFilter<SidecarDestinationFilter>()
             .AddTransforms(context => DaprInvokeTransforms.Apply(
                 context,

@@ -1,4 +1,5 @@
 using DeepSeek.Dapr.Contracts;
+using DeepSeek.Dapr.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -26,7 +27,10 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<OpenAiExceptionHandler>();
 
-        builder.Services.AddDaprClient();
+        // Nagle off on every outgoing connection (see TcpNoDelay): factory clients and DaprClient's gRPC channel.
+        builder.Services.ConfigureHttpClientDefaults(http => http.ConfigurePrimaryHttpMessageHandler(TcpNoDelay.CreateHandler));
+        builder.Services.AddDaprClient(dapr => dapr
+            .UseGrpcChannelOptions(new Grpc.Net.Client.GrpcChannelOptions { HttpHandler = TcpNoDelay.CreateHandler(), DisposeHttpClient = true }));
         builder.Services.AddSingleton<DaprSidecarOptions>(_ => DaprSidecarOptions.FromConfiguration(builder.Configuration));
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy())
