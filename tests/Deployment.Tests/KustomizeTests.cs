@@ -37,6 +37,8 @@ public sealed class KustomizeTests
             annotations["dapr.io/enabled"]!.GetValue<string>().Should().Be("true");
             annotations["dapr.io/app-id"]!.GetValue<string>().Should().Be(d.Name);
             annotations["dapr.io/config"]!.GetValue<string>().Should().StartWith("deepseek-dapr-");
+            annotations["dapr.io/api-token-secret"].Should().NotBeNull($"{d} protects its sidecar's API with a token");
+            annotations["dapr.io/app-token-secret"].Should().NotBeNull($"{d} lets its sidecar prove itself to the app");
             var container = template["spec"]!["containers"]![0]!;
             container["readinessProbe"]!["httpGet"]!["path"]!.GetValue<string>().Should().Be("/readyz");
             container["livenessProbe"]!["httpGet"]!["path"]!.GetValue<string>().Should().Be("/healthz");
