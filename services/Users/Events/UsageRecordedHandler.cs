@@ -34,7 +34,8 @@ public static partial class UsageRecordedHandler
         return TypedResults.Ok(result.Outcome == ChargeOutcome.UnknownUser ? SubscriptionReply.Drop : SubscriptionReply.Success);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Usage event {UsageEventId} of {UserId} on {Model}: {Outcome} ({Cost})")]
+    // Debug: one line per answered request would flood the log under load.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Usage event {UsageEventId} of {UserId} on {Model}: {Outcome} ({Cost})")]
     private static partial void LogCharged(ILogger logger, string usageEventId, string userId, string model, ChargeOutcome outcome, decimal cost);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropping an invalid usage-recorded event: {Reason}")]

@@ -4,43 +4,22 @@ using DeepSeek.Dapr.Auth.Keys;
 using DeepSeek.Dapr.Contracts;
 using DeepSeek.Dapr.Contracts.Internal;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Services.Tests.Users.Support;
 
 namespace Services.Tests.Auth;
 
 /// <summary>The auth app in-process on its real sidecar, auth-db, secret store and pub/sub.</summary>
 [Collection(LocalSidecarsCollection.Name)]
-public sealed class AuthApiTests(LocalSidecars sidecars) : IAsyncLifetime
+public sealed class AuthApiTests(LocalSidecars sidecars) : SidecarAppTests<ApiKeyService>(sidecars, AppIds.Auth)
 {
     private readonly string _bootstrapKey = ApiKeyFormat.Generate();
-    private WebApplicationFactory<ApiKeyService> _factory = null!;
-    private HttpClient _client = null!;
 
-    public Task InitializeAsync()
-    {
-        _factory = new WebApplicationFactory<ApiKeyService>().WithWebHostBuilder(b =>
-        {
-            foreach (var (key, value) in sidecars.SidecarSettings(AppIds.Auth))
-            {
-                b.UseSetting(key, value);
-            }
-
-            b.UseSetting(BootstrapKeyTask.EnvironmentVariable, _bootstrapKey);
-        });
-        _client = _factory.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-    }
+    protected override void Configure(IWebHostBuilder builder) =>
+        builder.UseSetting(BootstrapKeyTask.EnvironmentVariable, _bootstrapKey);
 
     private async Task<KeyVerificationResult> VerifyAsync(string? key)
     {
-        var reply = await _client.PostAsJsonAsync("/internal/keys/verify", new KeyVerificationRequest(key!), ContractsJsonContext.Default.KeyVerificationRequest);
+        var reply = await Client.PostAsJsonAsync("/internal/keys/verify", new KeyVerificationRequest(key!), ContractsJsonContext.Default.KeyVerificationRequest);
         reply.StatusCode.Should().Be(HttpStatusCode.OK, "a refused key is still a completed check");
         return (await reply.Content.ReadFromJsonAsync(ContractsJsonContext.Default.KeyVerificationResult))!;
     }
@@ -69,18 +48,18 @@ public sealed class AuthApiTests(LocalSidecars sidecars) : IAsyncLifetime
     public async Task Create_list_revoke_through_the_api()
     {
         var userId = "api-" + Guid.NewGuid().ToString("n")[..8];
-        var create = await _client.PostAsJsonAsync("/internal/keys", new CreateApiKeyRequest(userId, "ci", [KeyScopes.Chat]), ContractsJsonContext.Default.CreateApiKeyRequest);
+        var create = await Client.PostAsJsonAsync("/internal/keys", new CreateApiKeyRequest(userId, "ci", [KeyScopes.Chat]), ContractsJsonContext.Default.CreateApiKeyRequest);
         var created = (await create.Content.ReadFromJsonAsync(ContractsJsonContext.Default.CreatedApiKey))!;
 
         (await VerifyAsync(created.ApiKey)).Valid.Should().BeTrue();
-        var listed = await _client.GetStringAsync($"/internal/users/{userId}/keys");
+        var listed = await Client.GetStringAsync($"/internal/users/{userId}/keys");
         listed.Should().Contain(created.Key.Id).And.NotContain(created.ApiKey[12..]).And.NotContain("\"hash\"");
 
-        var revoke = await _client.DeleteAsync($"/internal/keys/{created.Key.Id}");
+        var revoke = await Client.DeleteAsync($"/internal/keys/{created.Key.Id}");
         revoke.StatusCode.Should().Be(HttpStatusCode.OK);
         (await VerifyAsync(created.ApiKey)).Reason.Should().Be(KeyRejections.Revoked);
-        (await _client.DeleteAsync("/internal/keys/zzzzzzzz")).StatusCode.Should().Be(HttpStatusCode.NotFound);
-        (await _client.DeleteAsync("/internal/keys/NOT-AN-ID")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await Client.DeleteAsync("/internal/keys/zzzzzzzz")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await Client.DeleteAsync("/internal/keys/NOT-AN-ID")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -89,7 +68,7 @@ public sealed class AuthApiTests(LocalSidecars sidecars) : IAsyncLifetime
         (await VerifyAsync(null)).Reason.Should().Be(KeyRejections.Missing);
         (await VerifyAsync("sk-123")).Reason.Should().Be(KeyRejections.Malformed);
         (await VerifyAsync(ApiKeyFormat.Generate())).Reason.Should().Be(KeyRejections.Unknown);
-        var bad = await _client.PostAsJsonAsync("/internal/keys", new CreateApiKeyRequest("alice", Scopes: ["root"]), ContractsJsonContext.Default.CreateApiKeyRequest);
+        var bad = await Client.PostAsJsonAsync("/internal/keys", new CreateApiKeyRequest("alice", Scopes: ["root"]), ContractsJsonContext.Default.CreateApiKeyRequest);
         bad.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await bad.Content.ReadAsStringAsync()).Should().Contain("\"param\":\"scopes\"");
     }

@@ -5,37 +5,14 @@ using DeepSeek.Dapr.Chat.Context;
 using DeepSeek.Dapr.Contracts;
 using DeepSeek.Dapr.Contracts.Internal;
 using DeepSeek.Dapr.Contracts.OpenAi;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Services.Tests.Users.Support;
 
 namespace Services.Tests.Chat;
 
 /// <summary>The chat app in-process on its real sidecar and chat-db.</summary>
 [Collection(LocalSidecarsCollection.Name)]
-public sealed class ChatApiTests(LocalSidecars sidecars) : IAsyncLifetime
+public sealed class ChatApiTests(LocalSidecars sidecars) : SidecarAppTests<ConversationStore>(sidecars, AppIds.Chat)
 {
-    private WebApplicationFactory<ConversationStore> _factory = null!;
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _factory = new WebApplicationFactory<ConversationStore>().WithWebHostBuilder(b =>
-        {
-            foreach (var (key, value) in sidecars.SidecarSettings(AppIds.Chat))
-            {
-                b.UseSetting(key, value);
-            }
-        });
-        _client = _factory.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-    }
 
     private static ChatMessage Msg(string role, string text) => new() { Role = role, Content = text };
 
@@ -43,11 +20,11 @@ public sealed class ChatApiTests(LocalSidecars sidecars) : IAsyncLifetime
     public async Task A_stored_turn_is_prepended_to_the_next_request_of_the_conversation()
     {
         var id = "api-" + Guid.NewGuid().ToString("n");
-        var turn = await _client.PostAsJsonAsync($"/internal/conversations/{id}/turns",
+        var turn = await Client.PostAsJsonAsync($"/internal/conversations/{id}/turns",
             new ConversationTurn([Msg("system", "Be brief."), Msg("user", "My name is Ada.")], Msg("assistant", "Hello Ada.")), ContractsJsonContext.Default.ConversationTurn);
         turn.StatusCode.Should().Be(HttpStatusCode.NoContent);
 
-        var reply = await _client.PostAsJsonAsync("/internal/context",
+        var reply = await Client.PostAsJsonAsync("/internal/context",
             new ContextRequest(id, [Msg("system", "Be brief."), Msg("user", "What is my name?")], 4096, 512), ContractsJsonContext.Default.ContextRequest);
         var context = (await reply.Content.ReadFromJsonAsync(ContractsJsonContext.Default.ContextResult))!;
 
@@ -58,9 +35,9 @@ public sealed class ChatApiTests(LocalSidecars sidecars) : IAsyncLifetime
     [Fact]
     public async Task Too_long_is_400_context_length_exceeded_and_bad_ids_are_400()
     {
-        var tooLong = await _client.PostAsJsonAsync("/internal/context",
+        var tooLong = await Client.PostAsJsonAsync("/internal/context",
             new ContextRequest(null, [Msg("user", string.Join(' ', Enumerable.Repeat("word", 500)))], 256, 64), ContractsJsonContext.Default.ContextRequest);
-        var badId = await _client.PostAsync("/internal/conversations/bad%20id!/turns",
+        var badId = await Client.PostAsync("/internal/conversations/bad%20id!/turns",
             new StringContent("""{"new_messages":[],"reply":{"role":"assistant","content":"x"}}""", Encoding.UTF8, "application/json"));
 
         tooLong.StatusCode.Should().Be(HttpStatusCode.BadRequest);
