@@ -4,6 +4,12 @@ namespace DeepSeek.Dapr.Contracts;
 public static class Components
 {
     public const string PubSub = "pubsub";
+
+    /// <summary>
+    /// Pub/sub where every instance of a subscribing app gets every message (consumer group per instance:
+    /// <c>consumerID: "{uuid}"</c> / <c>{podName}</c>), for invalidations that must reach all gateway replicas.
+    /// </summary>
+    public const string Broadcast = "broadcast";
     public const string SecretStore = "secretstore";
     public const string Cache = "cache";
     public const string AuthDb = "auth-db";
@@ -19,6 +25,9 @@ public static class Topics
 {
     public const string UsageRecorded = "usage-recorded";
     public const string ApiKeyRevoked = "api-key-revoked";
+
+    /// <summary>A user's plan, limits or standing changed; carries <see cref="Events.AccountChanged"/> on <see cref="Components.Broadcast"/>.</summary>
+    public const string AccountChanged = "account-changed";
     public const string ModelUpdated = "model-updated";
     public const string TrainingJobChanged = "training-job-changed";
     public const string Notification = "notification";

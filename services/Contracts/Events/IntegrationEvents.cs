@@ -16,7 +16,14 @@ public sealed record UsageRecorded(
     DateTimeOffset OccurredAt,
     string? ReservationId = null);
 
+/// <summary>Published by <c>auth</c> on <c>broadcast</c> (and <c>pubsub</c>) when a key is revoked: every cached decision for it is dropped.</summary>
 public sealed record ApiKeyRevoked(string KeyId, string UserId, DateTimeOffset RevokedAt);
+
+/// <summary>
+/// Published by <c>users</c> on <c>broadcast</c> when a user's plan (or a plan's limits, then one event per affected user
+/// or <see cref="UserId"/> = <c>*</c>) changes, so gateways drop cached decisions and local allowances for that user.
+/// </summary>
+public sealed record AccountChanged(string UserId, string Change, DateTimeOffset ChangedAt);
 
 public sealed record ModelUpdated(string ModelId, DateTimeOffset UpdatedAt);
 

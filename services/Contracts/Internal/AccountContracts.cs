@@ -57,4 +57,25 @@ public sealed record UsageLine(
     long PromptCacheMissTokens,
     long CompletionTokens,
     long TotalTokens,
-    string Cost);
+    string Cost,
+    string? KeyId = null);
+
+/// <summary>A plan as the management API shows and edits it; 0 means "no limit", empty models = every model.</summary>
+public sealed record PlanInfo(
+    string Name,
+    int RequestsPerMinute,
+    long TokensPerMinute,
+    long TokensPerDay,
+    int MaxParallelRequests,
+    IReadOnlyList<string> AllowedModels);
+
+/// <summary><c>PATCH /internal/users/{id}</c>: change name and/or plan (publishes <c>account-changed</c>).</summary>
+public sealed record UpdateUserRequest(string? Name = null, string? Plan = null);
+
+/// <summary><c>POST /internal/tokens</c> on <c>auth</c>: sign a JWT for a user (admin calls).</summary>
+public sealed record TokenIssueRequest(string UserId, IReadOnlyList<string> Scopes, int? LifetimeSeconds = null);
+
+public sealed record IssuedToken(string AccessToken, string TokenType, DateTimeOffset ExpiresAt);
+
+/// <summary><c>POST /internal/tokens/verify</c> on <c>auth</c>: answered with a <see cref="KeyVerificationResult"/> (KeyId = token id).</summary>
+public sealed record TokenVerificationRequest(string Token);
