@@ -3,6 +3,7 @@ using DeepSeek.Dapr.GatewayAi.Apis;
 using DeepSeek.Dapr.GatewayAi.Caching;
 using DeepSeek.Dapr.GatewayAi.Completions;
 using DeepSeek.Dapr.GatewayAi.Downstream;
+using DeepSeek.Dapr.GatewayAi.Fallbacks;
 using DeepSeek.Dapr.GatewayAi.Streaming;
 using DeepSeek.Dapr.ServiceDefaults;
 using DeepSeek.Dapr.ServiceDefaults.ApiKeys;
@@ -34,6 +35,7 @@ public static class GatewayAiExtensions
 
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<FailureReplies>();
+        services.AddSingleton<FallbackMarker>();
         services.AddSingleton<RequestAdmission>();
         services.AddSingleton<ContextPreparer>();
         services.AddSingleton<CompletionFinisher>();

@@ -48,7 +48,7 @@ public static class ChatCompletionsApi
         try
         {
             var (admitted, refusal) = await services.Admission.AdmitAsync(
-                request!, bearer, httpContext.GetRequestId(), startedAt, cancellationToken);
+                request!, bearer, httpContext, startedAt, cancellationToken);
             if (refusal is not null)
             {
                 services.Metrics.Request(refusal.StatusCode, request!.IsStreaming, Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds);

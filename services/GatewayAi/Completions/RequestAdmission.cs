@@ -3,6 +3,7 @@ using DeepSeek.Dapr.Contracts.OpenAi;
 using DeepSeek.Dapr.GatewayAi.Caching;
 using DeepSeek.Dapr.GatewayAi.Downstream;
 using DeepSeek.Dapr.GatewayAi.Validation;
+using DeepSeek.Dapr.ServiceDefaults;
 using DeepSeek.Dapr.ServiceDefaults.ApiKeys;
 using DeepSeek.Dapr.ServiceDefaults.OpenAi;
 using DeepSeek.Dapr.ServiceDefaults.Tokens;
@@ -17,7 +18,7 @@ namespace DeepSeek.Dapr.GatewayAi.Completions;
 public sealed class RequestAdmission(IApiKeyVerifier keys, IModelCatalog models, IQuotaGate quota, IResponseCache cache, GatewayMetrics metrics)
 {
     public async Task<(AdmittedRequest? Admitted, OpenAiErrorResult? Refusal)> AdmitAsync(
-        ChatCompletionRequest request, BearerReadResult bearer, string requestId, long startedAt, CancellationToken cancellationToken)
+        ChatCompletionRequest request, BearerReadResult bearer, HttpContext httpContext, long startedAt, CancellationToken cancellationToken)
     {
         if (bearer.Key is null)
         {
@@ -59,7 +60,7 @@ public sealed class RequestAdmission(IApiKeyVerifier keys, IModelCatalog models,
             metrics.CacheLookup(cached is not null);
         }
 
-        return (new AdmittedRequest(requestId, request, model, key, decision, promptTokens, cacheKey, cached, startedAt), null);
+        return (new AdmittedRequest(httpContext.GetRequestId(), request, model, key, decision, promptTokens, cacheKey, cached, startedAt), null);
     }
 
     private static OpenAiErrorResult? CheckModel(ChatCompletionRequest request, ModelDescriptor? model, KeyVerificationResult key)
