@@ -61,37 +61,23 @@ public static class LoadRunner
     public static async Task RunAtRateAsync(Func<CancellationToken, Task> call, int rate, TimeSpan duration, Sample? into)
     {
         var total = (int)(rate * duration.TotalSeconds);
-        var ticksPerRequest = Stopwatch.Frequency / (double)rate;
         var latencies = new long[total];
         var failed = 0;
-        var inFlight = new List<Task>(total);
         var start = Stopwatch.GetTimestamp();
-        var next = 0;
-        while (next < total)
+        await OpenLoop.RunAsync(rate, total, async index =>
         {
-            var now = Stopwatch.GetTimestamp();
-            while (next < total && start + (long)(next * ticksPerRequest) <= now)
+            var sent = Stopwatch.GetTimestamp();
+            try
             {
-                var index = next++;
-                inFlight.Add(Task.Run(async () =>
-                {
-                    var sent = Stopwatch.GetTimestamp();
-                    try
-                    {
-                        await call(CancellationToken.None);
-                        latencies[index] = Math.Max(1, (long)Stopwatch.GetElapsedTime(sent).TotalMicroseconds);
-                    }
-                    catch (Exception ex) when (ex is not OutOfMemoryException)
-                    {
-                        Interlocked.Increment(ref failed);
-                    }
-                }));
+                await call(CancellationToken.None);
+                latencies[index] = Math.Max(1, (long)Stopwatch.GetElapsedTime(sent).TotalMicroseconds);
             }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Interlocked.Increment(ref failed);
+            }
+        });
 
-            await Task.Delay(1);
-        }
-
-        await Task.WhenAll(inFlight);
         var elapsed = Stopwatch.GetElapsedTime(start);
         if (into is null)
         {

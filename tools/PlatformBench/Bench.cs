@@ -24,6 +24,9 @@ internal sealed class Bench(HttpClient http, IReadOnlyList<Target> targets, Uri 
 
     public List<string> Notes { get; } = [];
 
+    /// <summary>CPU per request of every process of each target, in the closed-loop scenarios (a and b).</summary>
+    public CpuLedger Cpu { get; } = new();
+
     public async Task<IReadOnlyList<ResultRow>> RunAsync()
     {
         var budget = TimeSpan.FromSeconds(options.Seconds);
@@ -75,7 +78,19 @@ internal sealed class Bench(HttpClient http, IReadOnlyList<Target> targets, Uri 
         {
             foreach (var (name, call) in measured)
             {
-                await LoadRunner.RunAsync(call, callers, slice, samples[name]);
+                if (targets.FirstOrDefault(t => t.Name == name) is { } target)
+                {
+                    await Cpu.MeasureAsync(scenario, target, async () =>
+                    {
+                        var before = samples[name].Requests;
+                        await LoadRunner.RunAsync(call, callers, slice, samples[name]);
+                        return samples[name].Requests - before;
+                    });
+                }
+                else
+                {
+                    await LoadRunner.RunAsync(call, callers, slice, samples[name]);
+                }
             }
         }
 

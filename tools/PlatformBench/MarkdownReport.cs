@@ -28,6 +28,8 @@ internal static class MarkdownReport
             md.AppendLine(Inv($"| {m.Target} | {m.TotalRssMiB:0.0} | {string.Join(", ", m.Processes.Select(p => Inv($"{p.Name} {Num(p.RssMiB)}")))} |"));
         }
 
+        RenderCpu(md, report.Cpu);
+
         if (report.Notes.Count > 0)
         {
             md.AppendLine();
@@ -38,6 +40,24 @@ internal static class MarkdownReport
         }
 
         return md.ToString();
+    }
+
+    /// <summary>CPU µs per request by target and scenario, the platform's split per process (largest first).</summary>
+    private static void RenderCpu(StringBuilder md, IReadOnlyList<CpuShare> cpu)
+    {
+        if (cpu.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine();
+        md.AppendLine("| Scenario | Target | CPU µs / request | Per process (µs / request) |");
+        md.AppendLine("|---|---|---:|---|");
+        foreach (var group in cpu.GroupBy(c => (c.Scenario, c.Target)))
+        {
+            var parts = group.OrderByDescending(c => c.MicrosPerRequest).Select(c => Inv($"{c.Process} {Num(c.MicrosPerRequest)}"));
+            md.AppendLine(Inv($"| {group.Key.Scenario} | {group.Key.Target} | {Num(group.Sum(c => c.MicrosPerRequest))} | {string.Join(", ", parts)} |"));
+        }
     }
 
     private static string Signed(double? value) => value is { } v ? v.ToString("+0.000;-0.000", CultureInfo.InvariantCulture) : "";

@@ -102,7 +102,7 @@ try
         memory.Add(new TargetMemory(target.Name, Math.Round(processes.Sum(p => p.RssMiB ?? 0), 1), processes));
     }
 
-    var report = new BenchReport(started, options.Seconds, options.Quick, Machine(), loadBefore, loadAfter, results, memory, notes);
+    var report = new BenchReport(started, options.Seconds, options.Quick, MachineInfo.Describe(), loadBefore, loadAfter, results, memory, bench.Cpu.Shares(), notes);
     var markdown = MarkdownReport.Render(report);
     Console.WriteLine(markdown);
     Directory.CreateDirectory(options.OutputDirectory);
@@ -132,9 +132,3 @@ finally
 }
 
 static string Inv(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-static string Machine()
-{
-    var memory = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").First().Replace("MemTotal:", "", StringComparison.Ordinal).Trim() : "n/a";
-    return $"{Environment.ProcessorCount} cores, {memory} memory, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
-}

@@ -33,4 +33,5 @@ internal sealed record BenchReport(
     string LoadAverageAfter,
     IReadOnlyList<ResultRow> Results,
     IReadOnlyList<TargetMemory> Memory,
+    IReadOnlyList<CpuShare> Cpu,
     IReadOnlyList<string> Notes);

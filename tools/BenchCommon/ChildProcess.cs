@@ -2,14 +2,14 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace PlatformBench;
+namespace BenchCommon;
 
 /// <summary>
 /// A process the benchmark starts (fake upstream, Portkey, the platform's launcher): output kept in a log file, ready
 /// once its port accepts connections, stopped with SIGTERM (the launcher then stops its apps) and killed only if it
 /// ignores that.
 /// </summary>
-internal sealed partial class ChildProcess : IAsyncDisposable
+public sealed partial class ChildProcess : IAsyncDisposable
 {
     private const int SigTerm = 15;
     private readonly Process _process;
