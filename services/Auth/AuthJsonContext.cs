@@ -7,4 +7,5 @@ namespace DeepSeek.Dapr.Auth;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ApiKeyRecord))]
 [JsonSerializable(typeof(UserKeyIndex))]
+[JsonSerializable(typeof(AllKeysIndex))]
 public sealed partial class AuthJsonContext : JsonSerializerContext;

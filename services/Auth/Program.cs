@@ -1,5 +1,4 @@
 using DeepSeek.Dapr.Auth;
-using DeepSeek.Dapr.Auth.Apis;
 using DeepSeek.Dapr.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,7 +7,7 @@ builder.AddAuth();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapKeysApi();
+app.MapAuth();
 app.Run();
 
 public partial class Program;

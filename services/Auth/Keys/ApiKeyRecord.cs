@@ -26,3 +26,9 @@ public sealed record UserKeyIndex(IReadOnlyList<string> KeyIds)
 {
     public static string StateKey(string userId) => $"user-keys:{userId}";
 }
+
+/// <summary>The ids of every key, under <c>all-keys</c>, for the admin listing (written in the same transaction as the key).</summary>
+public sealed record AllKeysIndex(IReadOnlyList<string> KeyIds)
+{
+    public const string StateKey = "all-keys";
+}

@@ -50,14 +50,18 @@ public sealed class ApiKeyService(IJsonStateStore store, IKeyPepper pepper, Time
     public async Task<IReadOnlyList<ApiKeyInfo>> ListAsync(string userId, CancellationToken cancellationToken)
     {
         var index = await store.GetAsync(UserKeyIndex.StateKey(userId), Json.UserKeyIndex, cancellationToken);
-        if (index.Value is null)
-        {
-            return [];
-        }
-
-        var records = await store.GetManyAsync(index.Value.KeyIds.Select(ApiKeyRecord.StateKey).ToList(), Json.ApiKeyRecord, cancellationToken);
-        return records.Where(r => r.Value is not null).Select(r => r.Value!.ToInfo()).ToList();
+        return await InfosAsync(index.Value?.KeyIds, cancellationToken);
     }
+
+    /// <summary>Every key of every user (admin view), oldest first.</summary>
+    public async Task<IReadOnlyList<ApiKeyInfo>> ListAllAsync(CancellationToken cancellationToken)
+    {
+        var index = await store.GetAsync(AllKeysIndex.StateKey, Json.AllKeysIndex, cancellationToken);
+        return await InfosAsync(index.Value?.KeyIds, cancellationToken);
+    }
+
+    public async Task<ApiKeyInfo?> FindAsync(string keyId, CancellationToken cancellationToken) =>
+        (await store.GetAsync(ApiKeyRecord.StateKey(keyId), Json.ApiKeyRecord, cancellationToken)).Value?.ToInfo();
 
     /// <summary>Marks a key revoked (idempotent). Null when no such key exists.</summary>
     public Task<ApiKeyInfo?> RevokeAsync(string keyId, CancellationToken cancellationToken) =>
@@ -79,7 +83,18 @@ public sealed class ApiKeyService(IJsonStateStore store, IKeyPepper pepper, Time
             return committed ? Attempt<ApiKeyInfo?>.Done(revoked.ToInfo()) : Attempt<ApiKeyInfo?>.Conflict();
         }, cancellationToken);
 
-    /// <summary>Writes the record (must not exist yet) and the user's index in one transaction; null on conflict.</summary>
+    private async Task<IReadOnlyList<ApiKeyInfo>> InfosAsync(IReadOnlyList<string>? keyIds, CancellationToken cancellationToken)
+    {
+        if (keyIds is not { Count: > 0 })
+        {
+            return [];
+        }
+
+        var records = await store.GetManyAsync(keyIds.Select(ApiKeyRecord.StateKey).ToList(), Json.ApiKeyRecord, cancellationToken);
+        return records.Where(r => r.Value is not null).Select(r => r.Value!.ToInfo()).OrderBy(k => k.CreatedAt).ThenBy(k => k.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Writes the record (must not exist yet) and both indexes in one transaction; null on conflict.</summary>
     private async Task<ApiKeyRecord?> StoreAsync(string plaintext, NewKey key, CancellationToken cancellationToken)
     {
         var prefix = ApiKeyFormat.TryParse(plaintext, out var parsed) ? parsed.Value.Prefix : throw new ArgumentException("malformed key");
@@ -90,11 +105,12 @@ public sealed class ApiKeyService(IJsonStateStore store, IKeyPepper pepper, Time
             key.Scopes, key.AllowedModels, time.GetUtcNow(), key.ExpiresAt, RevokedAt: null);
 
         var index = await store.GetAsync(UserKeyIndex.StateKey(key.UserId), Json.UserKeyIndex, cancellationToken);
-        var ids = index.Value?.KeyIds.Append(prefix).ToList() ?? [prefix];
+        var all = await store.GetAsync(AllKeysIndex.StateKey, Json.AllKeysIndex, cancellationToken);
         var committed = await store.TryCommitAsync(
         [
             StateOperation.Put(ApiKeyRecord.StateKey(prefix), record, Json.ApiKeyRecord, etag: null),
-            StateOperation.Put(index.Key, new UserKeyIndex(ids), Json.UserKeyIndex, index.ETag),
+            StateOperation.Put(index.Key, new UserKeyIndex([.. index.Value?.KeyIds ?? [], prefix]), Json.UserKeyIndex, index.ETag),
+            StateOperation.Put(all.Key, new AllKeysIndex([.. all.Value?.KeyIds ?? [], prefix]), Json.AllKeysIndex, all.ETag),
         ], cancellationToken);
         return committed ? record : null;
     }

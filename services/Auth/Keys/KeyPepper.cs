@@ -1,6 +1,5 @@
-using System.Text;
 using Dapr.Client;
-using DeepSeek.Dapr.Contracts;
+using DeepSeek.Dapr.Auth.Secrets;
 
 namespace DeepSeek.Dapr.Auth.Keys;
 
@@ -10,45 +9,15 @@ public interface IKeyPepper
     ValueTask<byte[]> GetAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>
-/// Reads the pepper from the secret store once and keeps it in memory. The local file store flattens nested JSON with
-/// <c>:</c>, so <c>{"auth":{"key-pepper":…}}</c> is the secret <c>auth:key-pepper</c>; Vault/Kubernetes use the same name.
-/// </summary>
+/// <summary>The pepper from the secret store (<c>auth:key-pepper</c>, or <c>Auth:PepperSecretName</c>), read once.</summary>
 public sealed class SecretStoreKeyPepper(DaprClient dapr, IConfiguration configuration) : IKeyPepper
 {
     public const string DefaultSecretName = "auth:key-pepper";
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private byte[]? _pepper;
+    /// <summary>A pepper shorter than this is too easy to guess offline from a leaked state store.</summary>
+    public const int MinBytes = 16;
 
-    public async ValueTask<byte[]> GetAsync(CancellationToken cancellationToken)
-    {
-        if (_pepper is { } cached)
-        {
-            return cached;
-        }
+    private readonly SecretStoreValue _secret = new(dapr, configuration["Auth:PepperSecretName"] ?? DefaultSecretName, MinBytes);
 
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            return _pepper ??= await LoadAsync(cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async Task<byte[]> LoadAsync(CancellationToken cancellationToken)
-    {
-        var name = configuration["Auth:PepperSecretName"] ?? DefaultSecretName;
-        var secret = await dapr.GetSecretAsync(Components.SecretStore, name, cancellationToken: cancellationToken);
-        var value = secret.TryGetValue(name, out var v) ? v : secret.Values.FirstOrDefault();
-        if (string.IsNullOrEmpty(value))
-        {
-            throw new InvalidOperationException($"Secret '{name}' in store '{Components.SecretStore}' is missing or empty; API keys cannot be hashed without it.");
-        }
-
-        return Encoding.UTF8.GetBytes(value);
-    }
+    public ValueTask<byte[]> GetAsync(CancellationToken cancellationToken) => _secret.GetAsync(cancellationToken);
 }
