@@ -26,7 +26,6 @@ public static class GatewayAiExtensions
         }
 
         services.AddSingleton<IApiKeyVerifier, AuthApiKeyVerifier>();
-        services.AddSingleton<IQuotaGate, UsersQuotaGate>();
         services.AddSingleton<IModelCatalog, ModelsCatalog>();
         services.AddSingleton<ChatContextClient>();
         services.AddSingleton<InferenceClient>();
@@ -40,6 +39,7 @@ public static class GatewayAiExtensions
         services.AddSingleton<ContextPreparer>();
         services.AddSingleton<CompletionFinisher>();
         services.AddSingleton<StreamingServices>();
+        builder.AddAccountsAndDecisions();
         return builder;
     }
 
@@ -49,6 +49,7 @@ public static class GatewayAiExtensions
         app.UseOpenAiStatusCodePages();
         app.MapChatCompletionsApi();
         app.MapModelsApi();
+        app.MapInvalidationApi();
         return app;
     }
 }

@@ -13,6 +13,6 @@ public sealed class CacheTtlOptions
     /// <summary>Generated completions: the same reproducible request gives the same text until the model changes.</summary>
     public int ChatCompletion { get; set; } = 3600;
 
-    /// <summary>Positive key decisions served while auth is down (issue "Resilience", fallback 1).</summary>
-    public int AuthDecision { get; set; } = 60;
+    /// <summary>Resolved model descriptors kept by this replica, so the hot path skips the models hop (0 turns it off).</summary>
+    public double ModelDescriptor { get; set; } = 5;
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using DeepSeek.Dapr.Contracts.Events;
 using DeepSeek.Dapr.Contracts.Internal;
 using DeepSeek.Dapr.Contracts.OpenAi;
+using DeepSeek.Dapr.GatewayAi.Accounting;
 using DeepSeek.Dapr.GatewayAi.Caching;
 using DeepSeek.Dapr.GatewayAi.Downstream;
 using DeepSeek.Dapr.ServiceDefaults.Invocation;
@@ -11,11 +12,13 @@ namespace DeepSeek.Dapr.GatewayAi.Completions;
 
 /// <summary>
 /// What happens once a reply exists, all at once: store it in the response cache, publish its usage (exactly one
-/// event per request, with a fresh event id), and append the turn to the conversation. None of these may fail the
-/// reply the client already has, and none may be cancelled by the client leaving, so they run on their own token.
+/// event per request, with a fresh event id, carrying the reservation users settles), and append the turn to the
+/// conversation. A request that ended before anything was generated publishes nothing and releases its hold instead.
+/// None of these may fail the reply the client already has, and none may be cancelled by the client leaving, so they
+/// run on their own token.
 /// </summary>
 public sealed partial class CompletionFinisher(
-    IResponseCache cache, IUsagePublisher usage, ChatContextClient chat, GatewayMetrics metrics, ILogger<CompletionFinisher> logger)
+    IResponseCache cache, IUsagePublisher usage, ChatContextClient chat, AccountGate accounts, GatewayMetrics metrics, ILogger<CompletionFinisher> logger)
 {
     public async Task FinishAsync(AdmittedRequest admitted, ChatCompletion? reply, bool streamed, bool complete)
     {
@@ -23,6 +26,19 @@ public sealed partial class CompletionFinisher(
         var promptTokens = reply?.Usage?.PromptTokens is > 0 and var p ? p : admitted.PromptTokens;
         var completionTokens = reply?.Usage?.CompletionTokens ?? TokenCounter.Count(reply?.Choices.FirstOrDefault()?.Message.Content);
 
+        if (!complete && !admitted.CacheHit && completionTokens == 0)
+        {
+            if (admitted.Reservation is { } unused)
+            {
+                await accounts.ReleaseAsync(unused);
+            }
+
+            metrics.Request(StatusCodes.Status499ClientClosedRequest, streamed, elapsedMs);
+            return;
+        }
+
+        // Closing the ticket here means the response's end will not release it: users settles it from this event.
+        var reservationId = admitted.Reservation is { } ticket && ticket.TryClose() ? ticket.ReservationId : null;
         var work = new List<Task>
         {
             usage.PublishAsync(new UsageRecorded(
@@ -38,7 +54,7 @@ public sealed partial class CompletionFinisher(
                 Streamed: streamed,
                 LatencyMs: elapsedMs,
                 OccurredAt: DateTimeOffset.UtcNow,
-                ReservationId: admitted.Quota.ReservationId), CancellationToken.None),
+                ReservationId: reservationId), CancellationToken.None),
         };
 
         if (complete && reply is not null && !admitted.CacheHit && admitted.CacheKey is { } key && CompletionShaping.IsCacheable(reply))

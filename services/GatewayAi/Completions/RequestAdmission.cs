@@ -1,7 +1,10 @@
 using DeepSeek.Dapr.Contracts.Internal;
 using DeepSeek.Dapr.Contracts.OpenAi;
+using DeepSeek.Dapr.GatewayAi.Accounting;
 using DeepSeek.Dapr.GatewayAi.Caching;
+using DeepSeek.Dapr.GatewayAi.Decisions;
 using DeepSeek.Dapr.GatewayAi.Downstream;
+using DeepSeek.Dapr.GatewayAi.Fallbacks;
 using DeepSeek.Dapr.GatewayAi.Validation;
 using DeepSeek.Dapr.ServiceDefaults;
 using DeepSeek.Dapr.ServiceDefaults.ApiKeys;
@@ -11,11 +14,13 @@ using DeepSeek.Dapr.ServiceDefaults.Tokens;
 namespace DeepSeek.Dapr.GatewayAi.Completions;
 
 /// <summary>
-/// Everything that must hold before generation, in two concurrent rounds so a request costs two serial hops, not
-/// four: (key check ‖ model resolution), then (quota check ‖ cache lookup). A bad key wins over an unknown model, so an
-/// anonymous caller learns nothing about the registry.
+/// Everything that must hold before generation, in two concurrent rounds: (key decision ‖ model resolution), then
+/// (reservation on the account actor ‖ response cache lookup). A key decision cached fresh costs no hop, so such a
+/// request pays models, then one round. A bad key wins over an unknown model, so an anonymous caller learns nothing
+/// about the registry. Cache hits reserve too: they are charged, at the cache-hit price.
 /// </summary>
-public sealed class RequestAdmission(IApiKeyVerifier keys, IModelCatalog models, IQuotaGate quota, IResponseCache cache, GatewayMetrics metrics)
+public sealed class RequestAdmission(
+    KeyDecisions keys, IModelCatalog models, AccountGate accounts, IResponseCache cache, FallbackMarker fallbacks, GatewayMetrics metrics)
 {
     public async Task<(AdmittedRequest? Admitted, OpenAiErrorResult? Refusal)> AdmitAsync(
         ChatCompletionRequest request, BearerReadResult bearer, HttpContext httpContext, long startedAt, CancellationToken cancellationToken)
@@ -25,14 +30,19 @@ public sealed class RequestAdmission(IApiKeyVerifier keys, IModelCatalog models,
             return (null, ApiKeyErrors.ForReason(bearer.FailureReason));
         }
 
-        var keyTask = keys.VerifyAsync(bearer.Key, cancellationToken);
+        var keyTask = keys.VerifyAsync(bearer.Key, cancellationToken).AsTask();
         var modelTask = models.ResolveAsync(request.Model!, cancellationToken);
         await TaskGroup.SettleAsync(keyTask, modelTask);
 
-        var key = await keyTask;
+        var (key, source) = await keyTask;
         if (!key.Valid || key.UserId is null)
         {
             return (null, ApiKeyErrors.ForResult(key));
+        }
+
+        if (source == KeyDecisionSource.StaleFallback)
+        {
+            fallbacks.Mark(httpContext, FallbackKinds.AuthCache);
         }
 
         var model = await modelTask;
@@ -43,12 +53,13 @@ public sealed class RequestAdmission(IApiKeyVerifier keys, IModelCatalog models,
 
         var promptTokens = TokenCounter.CountPrompt(request.Messages!);
         var cacheKey = CompletionCacheKey.IsCacheable(request) ? CompletionCacheKey.Compute(request, model!.Id) : null;
-        var estimate = promptTokens + (request.MaxTokens ?? model!.MaxOutputTokens);
-        var quotaTask = quota.CheckAsync(new QuotaCheckRequest(key.UserId, key.KeyId, model!.Id, estimate), cancellationToken);
+        var reservation = new ReservationRequest(
+            httpContext.GetRequestId(), key.KeyId, model!.Id, promptTokens, request.MaxTokens ?? model.MaxOutputTokens);
+        var accountTask = accounts.AdmitAsync(key.UserId, reservation, httpContext);
         var cachedTask = cacheKey is null ? Task.FromResult<ChatCompletion?>(null) : cache.GetAsync(cacheKey, cancellationToken);
-        await TaskGroup.SettleAsync(quotaTask, cachedTask);
+        await TaskGroup.SettleAsync(accountTask, cachedTask);
 
-        var decision = await quotaTask;
+        var (decision, ticket) = await accountTask;
         if (!decision.Allowed)
         {
             return (null, OpenAiErrors.FromStatus(decision.Status, decision.Message ?? DefaultQuotaMessage(decision.Status), decision.RetryAfterSeconds));
@@ -60,7 +71,10 @@ public sealed class RequestAdmission(IApiKeyVerifier keys, IModelCatalog models,
             metrics.CacheLookup(cached is not null);
         }
 
-        return (new AdmittedRequest(httpContext.GetRequestId(), request, model, key, decision, promptTokens, cacheKey, cached, startedAt), null);
+        return (new AdmittedRequest(reservation.RequestId, request, model, key, decision, promptTokens, cacheKey, cached, startedAt)
+        {
+            Reservation = ticket,
+        }, null);
     }
 
     private static OpenAiErrorResult? CheckModel(ChatCompletionRequest request, ModelDescriptor? model, KeyVerificationResult key)

@@ -1,0 +1,22 @@
+namespace DeepSeek.Dapr.GatewayAi.Accounting;
+
+/// <summary>
+/// Configuration section <c>GatewayAi:Degraded</c>: what one replica admits per user, on its own, while users cannot
+/// answer. Deliberately small: the usage is charged later (reconciliation) and may overdraw a balance by this much.
+/// </summary>
+public sealed class DegradedAllowanceOptions
+{
+    public const string SectionName = "GatewayAi:Degraded";
+
+    /// <summary>Requests per user per minute.</summary>
+    public int RequestsPerMinute { get; set; } = 20;
+
+    /// <summary>Estimated tokens (prompt + max output) per user per minute.</summary>
+    public int TokensPerMinute { get; set; } = 20_000;
+
+    /// <summary>
+    /// Seconds after the last reservation users allowed during which the user counts as known-good. A user users
+    /// never vouched for (or refused last time) is not admitted while users is down.
+    /// </summary>
+    public double VouchSeconds { get; set; } = 600;
+}
