@@ -44,7 +44,8 @@ public static partial class PlatformPorts
             }
             else if (current is not null && AppPortLine().Match(line) is { Success: true } port)
             {
-                ports[current] = int.Parse(port.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                // A later entry of the same app-id is a replica on its own port; App(id) names the first instance.
+                ports.TryAdd(current, int.Parse(port.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
                 current = null;
             }
         }
