@@ -34,4 +34,18 @@ public interface IAppInstanceRegistry
     IReadOnlyList<AppInstance> HealthyInstances(string appId);
 
     IReadOnlyList<AppInstance> AllInstances(string appId);
+
+    /// <summary>True while the instance is registered and counted healthy (a failed connection also clears it).</summary>
+    bool IsHealthy(AppInstance instance);
+}
+
+/// <summary>
+/// Told about single instances: when one becomes healthy (first time or after a failure) and when it is gone
+/// (unregistered: its process exited or was stopped). Per-instance features (broadcast consumer groups) use it.
+/// </summary>
+public interface IAppInstanceListener
+{
+    Task OnInstanceReadyAsync(AppInstance instance, CancellationToken cancellationToken);
+
+    Task OnInstanceGoneAsync(AppInstance instance, CancellationToken cancellationToken);
 }

@@ -27,6 +27,33 @@ internal sealed partial class AppInstanceRegistry(
         return true;
     });
 
+    public bool IsHealthy(AppInstance instance) =>
+        _apps.TryGetValue(instance.AppId, out var entry) && Array.Exists(entry.Healthy, e => e.Instance.Equals(instance));
+
+    /// <summary>
+    /// A connection to the instance failed before the request was sent (refused, reset): out of rotation at once,
+    /// so the caller can try another instance; the health probe takes it back when it answers again.
+    /// </summary>
+    public void MarkUnreachable(AppInstance instance, string reason)
+    {
+        var wasHealthy = false;
+        Update(instance, entry =>
+        {
+            if (!entry.Instances.TryGetValue(instance, out var healthy) || !healthy)
+            {
+                return false;
+            }
+
+            wasHealthy = true;
+            entry.Instances[instance] = false;
+            return true;
+        });
+        if (wasHealthy)
+        {
+            LogUnreachable(instance.AppId, instance.Host, instance.AppPort, reason);
+        }
+    }
+
     public IReadOnlyList<AppInstance> HealthyInstances(string appId) =>
         _apps.TryGetValue(appId, out var entry) ? entry.Healthy.Select(e => e.Instance).ToArray() : [];
 
@@ -66,22 +93,54 @@ internal sealed partial class AppInstanceRegistry(
     {
         var entry = _apps.GetOrAdd(instance.AppId, static _ => new AppEntry());
         bool becameReady;
+        bool instanceReady;
+        bool instanceGone;
         lock (entry)
         {
+            var wasRegistered = entry.Instances.TryGetValue(instance, out var wasHealthy);
             if (!change(entry))
             {
                 return;
             }
 
+            var isRegistered = entry.Instances.TryGetValue(instance, out var isHealthy);
             var wasReady = entry.Healthy.Length > 0;
             entry.Healthy = entry.Instances.Where(kv => kv.Value).Select(kv => new AppEndpoint(kv.Key)).ToArray();
             becameReady = !wasReady && entry.Healthy.Length > 0;
+            instanceReady = isHealthy && !wasHealthy;
+            instanceGone = wasRegistered && !isRegistered;
         }
 
         LogInstanceChanged(instance.AppId, instance.Host, instance.AppPort, entry.Healthy.Length);
         if (becameReady)
         {
             _ = Task.Run(() => NotifyReadyAsync(instance.AppId));
+        }
+
+        if (instanceReady || instanceGone)
+        {
+            _ = Task.Run(() => NotifyInstanceAsync(instance, instanceReady));
+        }
+    }
+
+    private async Task NotifyInstanceAsync(AppInstance instance, bool ready)
+    {
+        foreach (var listener in services.GetServices<IAppInstanceListener>())
+        {
+            try
+            {
+                await (ready
+                    ? listener.OnInstanceReadyAsync(instance, lifetime.ApplicationStopping)
+                    : listener.OnInstanceGoneAsync(instance, lifetime.ApplicationStopping));
+            }
+            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogListenerFailed(ex, listener.GetType().Name, instance.AppId);
+            }
         }
     }
 
@@ -107,7 +166,10 @@ internal sealed partial class AppInstanceRegistry(
     [LoggerMessage(Level = LogLevel.Debug, Message = "App {AppId} instance {Host}:{Port} changed; {Healthy} healthy")]
     private partial void LogInstanceChanged(string appId, string host, int port, int healthy);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Listener} failed while handling app {AppId} becoming ready")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId} instance {Host}:{Port} is unreachable ({Reason}); no traffic goes to it until its health probe succeeds")]
+    private partial void LogUnreachable(string appId, string host, int port, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Listener} failed while handling a change of app {AppId}")]
     private partial void LogListenerFailed(Exception exception, string listener, string appId);
 
     private sealed class AppEntry

@@ -9,11 +9,11 @@ internal sealed class HttpAppChannel(AppInstanceRegistry registry, UpstreamInvok
 {
     public Task<HttpResponseMessage> SendAsync(string appId, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
-        var endpoint = registry.Next(appId)
-            ?? throw new HttpRequestException($"app {appId} has no healthy instance", null, System.Net.HttpStatusCode.ServiceUnavailable);
-
         var relative = request.RequestUri is { IsAbsoluteUri: true } absolute ? absolute.PathAndQuery : request.RequestUri?.OriginalString ?? "/";
-        request.RequestUri = new Uri(endpoint.BaseAddress + (relative.StartsWith('/') ? relative : "/" + relative));
+        if (!relative.StartsWith('/'))
+        {
+            relative = "/" + relative;
+        }
 
         var appToken = sidecars.Find(appId)?.AppApiToken;
         if (appToken is not null)
@@ -31,14 +31,34 @@ internal sealed class HttpAppChannel(AppInstanceRegistry registry, UpstreamInvok
             }
         }
 
-        return SendCoreAsync(request, completion, cancellationToken);
+        return SendCoreAsync(appId, relative, request, completion, cancellationToken);
     }
 
     public bool IsAvailable(string appId) => registry.HasHealthy(appId);
 
-    private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    /// <summary>
+    /// Round robin over the healthy instances; an instance that refuses the connection is taken out of rotation
+    /// and the same request goes to the next one (the runtime's requests have buffered bodies, so resending is safe).
+    /// </summary>
+    private async Task<HttpResponseMessage> SendCoreAsync(string appId, string relative, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
-        var response = await upstream.Invoker.SendAsync(request, cancellationToken);
+        HttpResponseMessage response;
+        for (var tried = 1; ; tried++)
+        {
+            var endpoint = registry.Next(appId)
+                ?? throw new HttpRequestException($"app {appId} has no healthy instance", null, System.Net.HttpStatusCode.ServiceUnavailable);
+            request.RequestUri = new Uri(endpoint.BaseAddress + relative);
+            try
+            {
+                response = await upstream.Invoker.SendAsync(request, cancellationToken);
+                break;
+            }
+            catch (HttpRequestException ex) when (ConnectFailure.NothingSent(ex) && tried < ConnectFailure.MaxInstancesTried)
+            {
+                registry.MarkUnreachable(endpoint.Instance, ConnectFailure.Describe(ex));
+            }
+        }
+
         if (completion == HttpCompletionOption.ResponseContentRead)
         {
             await response.Content.LoadIntoBufferAsync(cancellationToken);

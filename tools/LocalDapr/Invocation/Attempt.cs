@@ -82,20 +82,27 @@ internal sealed class Attempt : IDisposable
 
     public async Task<HttpResponseMessage> SendAsync(bool streamBody, CancellationToken cancellationToken)
     {
-        string baseAddress;
         if (Target.BaseUrl is { } url)
         {
-            baseAddress = url;
-        }
-        else
-        {
-            baseAddress = _forwarder.NextInstance(Target.AppId!)?.BaseAddress
-                ?? throw new InvocationTargetException($"app {Target.AppId} has no running instance");
+            // Not disposed here: a streamed request body may still be flowing when the reply headers arrive.
+            return await _forwarder.Invoker.SendAsync(CreateRequest(url, streamBody), cancellationToken);
         }
 
-        // Not disposed here: a streamed request body may still be flowing when the reply headers arrive.
-        var request = CreateRequest(baseAddress, streamBody);
-        return await _forwarder.Invoker.SendAsync(request, cancellationToken);
+        // An instance that refuses the connection never read the body (not even a streamed one), so the same
+        // request can go to the next healthy instance; the refusing one leaves the rotation at once.
+        for (var tried = 1; ; tried++)
+        {
+            var endpoint = _forwarder.NextInstance(Target.AppId!)
+                ?? throw new InvocationTargetException($"app {Target.AppId} has no running instance");
+            try
+            {
+                return await _forwarder.Invoker.SendAsync(CreateRequest(endpoint.BaseAddress, streamBody), cancellationToken);
+            }
+            catch (HttpRequestException ex) when (Channel.ConnectFailure.NothingSent(ex) && tried < Channel.ConnectFailure.MaxInstancesTried)
+            {
+                _forwarder.MarkUnreachable(endpoint.Instance, ex);
+            }
+        }
     }
 
     public HttpResponseMessage? TakeLastFailure()

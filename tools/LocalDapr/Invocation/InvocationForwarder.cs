@@ -214,6 +214,8 @@ internal sealed partial class InvocationForwarder(
 
     internal AppEndpoint? NextInstance(string appId) => instances.Next(appId);
 
+    internal void MarkUnreachable(AppInstance instance, Exception failure) => instances.MarkUnreachable(instance, ConnectFailure.Describe(failure));
+
     internal HttpMessageInvoker Invoker => upstream.Invoker;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Invocation of {Target} failed: {Reason}")]

@@ -213,7 +213,7 @@ internal sealed partial class AppRunner(
         if (Instance is { } instance)
         {
             registry.Register(instance);
-            _ = probe.RunAsync(instance, spec, healthy => OnHealthChanged(healthy, started.Elapsed, ready), _probeCts.Token);
+            _ = probe.RunAsync(instance, spec, () => registry.IsHealthy(instance), healthy => OnHealthChanged(healthy, started.Elapsed, ready), _probeCts.Token);
         }
         else
         {

@@ -8,6 +8,8 @@ namespace LocalDapr.Launcher;
 /// the first success (fast start-up), then every <c>appHealthProbeInterval</c>; after <c>appHealthThreshold</c>
 /// consecutive failures the instance is reported unhealthy, and healthy again on the next success. Any 2xx is
 /// healthy. Unlike daprd, probing is always on (the app channel routes only to instances known to be healthy).
+/// The channel may take an instance out of rotation by itself (a refused connection); while it is out, probing
+/// runs at the fast start-up pace and the first success puts it back.
 /// </summary>
 internal sealed class HealthProbe(HttpClient client)
 {
@@ -15,7 +17,8 @@ internal sealed class HealthProbe(HttpClient client)
     private static readonly TimeSpan StartupProbeTimeout = TimeSpan.FromSeconds(2);
 
     /// <param name="onChange">Called with true on the first success and after a recovery, false when the threshold is reached.</param>
-    public async Task RunAsync(AppInstance instance, AppSpec spec, Action<bool> onChange, CancellationToken cancellationToken)
+    /// <param name="inRotation">Whether the registry still routes to the instance.</param>
+    public async Task RunAsync(AppInstance instance, AppSpec spec, Func<bool> inRotation, Action<bool> onChange, CancellationToken cancellationToken)
     {
         var uri = new Uri($"http://{instance.Host}:{instance.AppPort}{spec.AppHealthCheckPath}");
         var healthy = false;
@@ -28,7 +31,7 @@ internal sealed class HealthProbe(HttpClient client)
                 if (ok)
                 {
                     failures = 0;
-                    if (!healthy)
+                    if (!healthy || !inRotation())
                     {
                         healthy = true;
                         onChange(true);
@@ -40,7 +43,7 @@ internal sealed class HealthProbe(HttpClient client)
                     onChange(false);
                 }
 
-                await Task.Delay(healthy ? spec.AppHealthProbeInterval : StartupInterval, cancellationToken);
+                await Task.Delay(healthy && inRotation() ? spec.AppHealthProbeInterval : StartupInterval, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

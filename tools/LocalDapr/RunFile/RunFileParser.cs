@@ -20,6 +20,10 @@ public static class RunFileParser
     private static readonly string[] Protocols = ["http", "https", "grpc", "grpcs", "h2c"];
     private static readonly string[] LogDestinations = ["file", "console", "fileAndConsole"];
 
+    /// <summary>Probe defaults when <c>enableAppHealthCheck</c> is on (the CLI's interval is whole seconds).</summary>
+    public const int FastProbeIntervalSeconds = 1;
+    public const int FastProbeThreshold = 2;
+
     /// <summary><paramref name="path"/> is the run file, or a directory holding <c>dapr.yaml</c>.</summary>
     /// <param name="resourcesPathsOverride">Replaces <c>common.resourcesPaths</c> (command line <c>--resources-path</c>).</param>
     public static RunPlan Load(string path, IReadOnlyList<string>? resourcesPathsOverride = null, string? homeDirectory = null)
@@ -117,6 +121,11 @@ public static class RunFileParser
         }
 
         var healthPath = Pick(app.AppHealthCheckPath, common.AppHealthCheckPath) ?? "/healthz";
+        var healthChecks = app.EnableAppHealthCheck is true || (app.EnableAppHealthCheck is null or false && common.EnableAppHealthCheck is true);
+
+        // With health checks on, a hung instance should leave the rotation within about two seconds, not daprd's
+        // 15 s (5 s × 3); a refused connection takes it out at once anyway (see AppInstanceRegistry.MarkUnreachable).
+        var (interval, threshold) = healthChecks ? (FastProbeIntervalSeconds, FastProbeThreshold) : (5, 3);
         return new AppSpec
         {
             AppId = appId,
@@ -131,10 +140,10 @@ public static class RunFileParser
             AppProtocol = protocol,
             AppChannelAddress = string.IsNullOrWhiteSpace(app.AppChannelAddress) ? null : app.AppChannelAddress,
             AppHealthCheckPath = healthPath.StartsWith('/') ? healthPath : "/" + healthPath,
-            EnableAppHealthCheck = app.EnableAppHealthCheck is true || (app.EnableAppHealthCheck is null or false && common.EnableAppHealthCheck is true),
-            AppHealthProbeInterval = TimeSpan.FromSeconds(Positive(app.AppHealthProbeInterval, common.AppHealthProbeInterval) ?? 5),
+            EnableAppHealthCheck = healthChecks,
+            AppHealthProbeInterval = TimeSpan.FromSeconds(Positive(app.AppHealthProbeInterval, common.AppHealthProbeInterval) ?? interval),
             AppHealthProbeTimeout = TimeSpan.FromMilliseconds(Positive(app.AppHealthProbeTimeout, common.AppHealthProbeTimeout) ?? 500),
-            AppHealthThreshold = Positive(app.AppHealthThreshold, common.AppHealthThreshold) ?? 3,
+            AppHealthThreshold = Positive(app.AppHealthThreshold, common.AppHealthThreshold) ?? threshold,
             MaxBodySizeBytes = maxBodyBytes,
             LogLevel = Pick(app.LogLevel, common.LogLevel),
         };
