@@ -9,10 +9,12 @@ public sealed class RepositoryResiliencyTests
     [Fact]
     public void Repository_resiliency_policies_resolve_per_target()
     {
-        var config = ResiliencyConfig.Load(ResourceLoader.LoadDirectories([Path.Combine(RepositoryRoot(), "dapr-config")]).Resiliencies);
+        // One Resiliency resource per calling tier (scopes); gateway-ai's sidecar loads the gateway-ai one.
+        var config = ResiliencyConfig.Load(ResourceLoader.LoadDirectories([Path.Combine(RepositoryRoot(), "dapr-config")]).Resiliencies
+            .Where(r => r.AppliesTo("gateway-ai")));
 
         var auth = config.ForApp("auth");
-        auth.Timeout.Should().Be(TimeSpan.FromSeconds(2));
+        auth.Timeout.Should().Be(TimeSpan.FromSeconds(3));
         auth.Retry!.MaxRetries.Should().Be(2);
         auth.Retry.ShouldRetryCode(503).Should().BeTrue();
         auth.Retry.ShouldRetryCode(500).Should().BeFalse();

@@ -326,7 +326,9 @@ public sealed class RunFileParserTests : IDisposable
 
         plan.Warnings.Should().BeEmpty();
         plan.AppIds.Should().Contain(["router", "gateway-ai", "gateway-platform", "auth", "users", "chat", "models", "inference", "training", "monitoring"]);
-        plan.Apps.Should().OnlyContain(a => a.ReplicaIndex == 0 && a.Command[0] == "dotnet" && a.AppPort > 0 && a.DaprHttpPort > 0 && a.DaprGrpcPort > 0);
+        plan.Apps.Should().OnlyContain(a => a.Command[0] == "dotnet" && a.AppPort > 0 && a.DaprHttpPort > 0 && a.DaprGrpcPort > 0);
+        plan.ReplicasOf("gateway-ai").Select(a => a.ReplicaIndex).Should().Equal(0, 1);
+        plan.Apps.Where(a => a.AppId != "gateway-ai").Should().OnlyContain(a => a.ReplicaIndex == 0);
         plan.Apps.Should().OnlyContain(a => a.ResourcesPaths.Contains(System.IO.Path.Combine(root, "components", "local")));
         plan.Apps.Should().OnlyContain(a => a.ConfigFilePath!.StartsWith(System.IO.Path.Combine(root, "dapr-config"), StringComparison.Ordinal) && File.Exists(a.ConfigFilePath));
         FluentActions.Invoking(() => new RunOverrides().Apply(plan, 3490)).Should().NotThrow("the ports in dapr.yaml must be distinct");
