@@ -1,57 +1,128 @@
+using System.Collections.Concurrent;
 using DeepSeek.Dapr.Contracts.Events;
 using DeepSeek.Dapr.ServiceDefaults.State;
 
 namespace DeepSeek.Dapr.Monitoring.Metrics;
 
 /// <summary>
-/// Counts each usage event once: totals and the event's marker are committed together (totals ETag-guarded, marker
-/// create-only), and only a committed event enters the in-memory window. Summaries read totals from the store, so
-/// every replica reports the same all-time numbers.
+/// Counts each usage event once: totals and the events' markers are committed together (totals ETag-guarded,
+/// markers create-only), and only committed events enter the in-memory window. Summaries read totals from the store,
+/// so every replica reports the same all-time numbers.
 /// </summary>
+/// <remarks>
+/// Every event updates the one totals document, so events are group-committed: whoever holds the writer turn commits
+/// everything queued by then in one read and one transaction, while the others wait for that commit. Under load this
+/// turns N serialised read-modify-writes into a few, and a handler still answers only after its event is durable.
+/// </remarks>
 public sealed class UsageAggregator(IJsonStateStore store, RecentWindow window, TimeProvider time)
 {
+    // Far longer than any redelivery window of the broker, short enough that markers do not pile up forever.
+    public const int SeenEventTtlSeconds = 7 * 24 * 3600;
+    private const int MaxBatch = 256;
     private static readonly MonitoringJsonContext Json = MonitoringJsonContext.Default;
 
-    // Every event updates the one totals document: queue them in-process instead of fighting over its ETag.
-    private readonly KeyedLock _totalsLock = new();
+    private readonly ConcurrentQueue<PendingEvent> _queue = new();
+    private readonly SemaphoreSlim _writer = new(1, 1);
 
     /// <summary>True when counted now, false when the event had been counted before.</summary>
     public async Task<bool> RecordAsync(UsageRecorded usage, CancellationToken cancellationToken)
     {
-        using var turn = await _totalsLock.AcquireAsync(UsageTotals.StateKey, cancellationToken);
-        return await RecordOnceAsync(usage, cancellationToken);
-    }
-
-    private Task<bool> RecordOnceAsync(UsageRecorded usage, CancellationToken cancellationToken) =>
-        OptimisticConcurrency.RetryAsync("record usage", async ct =>
+        var pending = new PendingEvent(usage);
+        _queue.Enqueue(pending);
+        while (!pending.Outcome.Task.IsCompleted)
         {
-            var markerRead = store.GetAsync(SeenEvent.StateKey(usage.EventId), Json.SeenEvent, ct);
-            var totalsRead = store.GetAsync(UsageTotals.StateKey, Json.UsageTotals, ct);
-            await Task.WhenAll(markerRead, totalsRead);
-            if ((await markerRead).Exists)
+            await _writer.WaitAsync(cancellationToken);
+            try
             {
-                return Attempt<bool>.Done(false);
+                if (!pending.Outcome.Task.IsCompleted)
+                {
+                    await CommitQueuedAsync();
+                }
             }
-
-            var totals = await totalsRead;
-            var committed = await store.TryCommitAsync(
-            [
-                StateOperation.Put(totals.Key, (totals.Value ?? UsageTotals.Empty).Add(usage), Json.UsageTotals, totals.ETag),
-                StateOperation.Put(SeenEvent.StateKey(usage.EventId), new SeenEvent(time.GetUtcNow()), Json.SeenEvent, etag: null),
-            ], ct);
-            if (!committed)
+            finally
             {
-                return Attempt<bool>.Conflict();
+                _writer.Release();
             }
+        }
 
-            window.Add(UsageSample.From(usage));
-            return Attempt<bool>.Done(true);
-        }, cancellationToken);
+        return await pending.Outcome.Task;
+    }
 
     public async Task<MetricsSummary> SummaryAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var totals = (await store.GetAsync(UsageTotals.StateKey, Json.UsageTotals, cancellationToken)).Value ?? UsageTotals.Empty;
         return SummaryBuilder.Build(totals, window.Snapshot(now), window.Length, now);
+    }
+
+    private async Task CommitQueuedAsync()
+    {
+        var batch = new List<PendingEvent>(Math.Min(_queue.Count, MaxBatch));
+        while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
+        {
+            batch.Add(next);
+        }
+
+        try
+        {
+            // The batch's own commit must not be abandoned because one waiting caller gave up: the others need it.
+            var counted = await OptimisticConcurrency.RetryAsync("record usage", CommitOnceAsync(batch), CancellationToken.None);
+            foreach (var pending in batch)
+            {
+                pending.Outcome.TrySetResult(counted.Contains(pending));
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Every waiter answers with the failure, so the broker redelivers each event; markers make that safe.
+            foreach (var pending in batch)
+            {
+                pending.Outcome.TrySetException(ex);
+            }
+        }
+    }
+
+    private Func<CancellationToken, Task<Attempt<HashSet<PendingEvent>>>> CommitOnceAsync(List<PendingEvent> batch) => async ct =>
+    {
+        // The first delivery of an event id in the batch is the one that may count; later ones are duplicates.
+        var firsts = batch.DistinctBy(p => p.Usage.EventId, StringComparer.Ordinal).ToList();
+        var markersRead = store.GetManyAsync(firsts.Select(p => SeenEvent.StateKey(p.Usage.EventId)).ToList(), Json.SeenEvent, ct);
+        var totalsRead = store.GetAsync(UsageTotals.StateKey, Json.UsageTotals, ct);
+        await Task.WhenAll(markersRead, totalsRead);
+
+        var markers = await markersRead;
+        var fresh = firsts.Where((_, i) => !markers[i].Exists).ToList();
+        if (fresh.Count == 0)
+        {
+            return Attempt<HashSet<PendingEvent>>.Done([]);
+        }
+
+        var totals = await totalsRead;
+        var updated = fresh.Aggregate(totals.Value ?? UsageTotals.Empty, (sum, p) => sum.Add(p.Usage));
+        var now = time.GetUtcNow();
+        var operations = new List<StateOperation>(fresh.Count + 1)
+        {
+            StateOperation.Put(totals.Key, updated, Json.UsageTotals, totals.ETag),
+        };
+        operations.AddRange(fresh.Select(p =>
+            StateOperation.Put(SeenEvent.StateKey(p.Usage.EventId), new SeenEvent(now), Json.SeenEvent, etag: null, SeenEventTtlSeconds)));
+        if (!await store.TryCommitAsync(operations, ct))
+        {
+            return Attempt<HashSet<PendingEvent>>.Conflict();
+        }
+
+        foreach (var pending in fresh)
+        {
+            window.Add(UsageSample.From(pending.Usage));
+        }
+
+        return Attempt<HashSet<PendingEvent>>.Done([.. fresh]);
+    };
+
+    private sealed class PendingEvent(UsageRecorded usage)
+    {
+        public UsageRecorded Usage { get; } = usage;
+
+        public TaskCompletionSource<bool> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
