@@ -1,4 +1,7 @@
 using DeepSeek.Dapr.Contracts;
+using DeepSeek.Dapr.Contracts.Internal;
+using DeepSeek.Dapr.GatewayPlatform.Downstream;
+using DeepSeek.Dapr.GatewayPlatform.OpenApi;
 using DeepSeek.Dapr.ServiceDefaults.ApiKeys;
 using DeepSeek.Dapr.ServiceDefaults.Invocation;
 using DeepSeek.Dapr.ServiceDefaults.OpenAi;
@@ -8,84 +11,76 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace DeepSeek.Dapr.GatewayPlatform.Apis;
 
 /// <summary>
-/// The caller's own account, with API-key auth: <c>GET /v1/user/balance</c> (DeepSeek's shape) and <c>GET /v1/usage</c>,
-/// answered by users. Replies are relayed as users wrote them, so the balance shape is defined in one place.
+/// The caller's own account, with API-key auth (any valid key, whatever its scopes): <c>GET /v1/user/balance</c>
+/// (DeepSeek's shape) and <c>GET /v1/usage</c>, answered by users for the key's owner.
 /// </summary>
 public static class AccountApi
 {
     public static RouteGroupBuilder MapAccountApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1");
+        var api = app.MapGroup("/v1").WithTags("Account")
+            .ProducesOpenAiErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/user/balance", GetBalance).WithName("GetUserBalance").WithSummary("Balance of the key's owner, in DeepSeek's shape");
         api.MapGet("/usage", GetUsage).WithName("GetUsage").WithSummary("Own usage by day and model (from/to as yyyy-MM-dd)");
         return api;
     }
 
-    public static Task<Results<ContentHttpResult, OpenAiErrorResult>> GetBalance(HttpContext httpContext, [AsParameters] AccountServices services) =>
-        RelayForUserAsync(httpContext, services, userId => $"internal/users/{Uri.EscapeDataString(userId)}/balance");
-
-    public static Task<Results<ContentHttpResult, OpenAiErrorResult>> GetUsage(string? from, string? to, HttpContext httpContext, [AsParameters] AccountServices services) =>
-        RelayForUserAsync(httpContext, services, userId =>
-        {
-            var query = new QueryBuilder();
-            if (!string.IsNullOrEmpty(from))
-            {
-                query.Add("from", from);
-            }
-
-            if (!string.IsNullOrEmpty(to))
-            {
-                query.Add("to", to);
-            }
-
-            return $"internal/users/{Uri.EscapeDataString(userId)}/usage{query.ToQueryString()}";
-        });
-
-    private static async Task<Results<ContentHttpResult, OpenAiErrorResult>> RelayForUserAsync(
-        HttpContext httpContext, AccountServices services, Func<string, string> path)
+    public static async Task<Results<Ok<UserBalance>, OpenAiErrorResult>> GetBalance(HttpContext httpContext, [AsParameters] AccountServices services)
     {
-        var cancellationToken = httpContext.RequestAborted;
-        try
-        {
-            var bearer = BearerToken.Read(httpContext.Request);
-            if (bearer.Key is null)
-            {
-                return ApiKeyErrors.ForReason(bearer.FailureReason);
-            }
+        var owner = await services.AuthenticateAsync(httpContext);
+        return owner.Error ?? (await services.Api.GetAsync(
+            AppIds.Users, $"{AdminUsersApi.UserPath(owner.Value!)}/balance", ContractsJsonContext.Default.UserBalance, httpContext.RequestAborted)).ToOk();
+    }
 
-            var key = await services.Keys.VerifyAsync(bearer.Key, cancellationToken);
-            if (!key.Valid || key.UserId is null)
-            {
-                return ApiKeyErrors.ForResult(key);
-            }
-
-            using var request = new HttpRequestMessage(HttpMethod.Get, path(key.UserId));
-            using var response = await services.Http.CreateClient(AppIds.Users).SendAsync(AppIds.Users, request, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            return TypedResults.Content(body, "application/json", statusCode: (int)response.StatusCode);
-        }
-        catch (DownstreamUnavailableException ex)
+    public static async Task<Results<Ok<UsageReport>, OpenAiErrorResult>> GetUsage(string? from, string? to, HttpContext httpContext, [AsParameters] AccountServices services)
+    {
+        var owner = await services.AuthenticateAsync(httpContext);
+        if (owner.Error is { } refused)
         {
-            return services.Unavailable(ex);
+            return refused;
         }
+
+        var query = new QueryBuilder();
+        if (!string.IsNullOrEmpty(from))
+        {
+            query.Add("from", from);
+        }
+
+        if (!string.IsNullOrEmpty(to))
+        {
+            query.Add("to", to);
+        }
+
+        return (await services.Api.GetAsync(
+            AppIds.Users, $"{AdminUsersApi.UserPath(owner.Value!)}/usage{query.ToQueryString()}", ContractsJsonContext.Default.UsageReport,
+            httpContext.RequestAborted)).ToOk();
     }
 }
 
-public sealed partial class AccountServices(IApiKeyVerifier keys, IHttpClientFactory http, ILogger<AccountServices> logger)
+public sealed class AccountServices(IApiKeyVerifier keys, InternalApi api)
 {
-    public const int RetryAfterSeconds = 5;
-
     public IApiKeyVerifier Keys { get; } = keys;
-    public IHttpClientFactory Http { get; } = http;
-    public ILogger<AccountServices> Logger { get; } = logger;
+    public InternalApi Api { get; } = api;
 
-    public OpenAiErrorResult Unavailable(DownstreamUnavailableException ex)
+    /// <summary>The owner of the presented API key, or the 401/503 to answer instead.</summary>
+    public async Task<DownstreamReply<string>> AuthenticateAsync(HttpContext httpContext)
     {
-        LogUnavailable(Logger, ex.AppId, ex.Reason);
-        return OpenAiErrors.Unavailable(
-            $"The account service is temporarily unavailable ({ex.AppId} is not answering). Retry after a few seconds.", RetryAfterSeconds);
-    }
+        var bearer = BearerToken.Read(httpContext.Request);
+        if (bearer.Key is null)
+        {
+            return DownstreamReply<string>.Failure(ApiKeyErrors.ForReason(bearer.FailureReason));
+        }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{AppId} is unavailable ({Reason})")]
-    private static partial void LogUnavailable(ILogger logger, string appId, string reason);
+        try
+        {
+            var key = await Keys.VerifyAsync(bearer.Key, httpContext.RequestAborted);
+            return key is { Valid: true, UserId: { } userId }
+                ? DownstreamReply<string>.Success(userId)
+                : DownstreamReply<string>.Failure(ApiKeyErrors.ForResult(key));
+        }
+        catch (DownstreamUnavailableException ex)
+        {
+            return DownstreamReply<string>.Failure(Api.Unavailable(ex));
+        }
+    }
 }

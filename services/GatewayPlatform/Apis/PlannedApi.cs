@@ -10,8 +10,6 @@ public static class PlannedApi
 {
     public static IEndpointRouteBuilder MapPlannedApi(this IEndpointRouteBuilder app)
     {
-        app.Map("/v1/admin/{**rest}", () => OpenAiErrors.NotImplemented("The management API (/admin)"))
-            .WithName("AdminNotAvailable").ExcludeFromDescription();
         app.Map("/v1/fine_tuning/{**rest}", () => OpenAiErrors.NotImplemented("Fine-tuning (/fine_tuning)"))
             .WithName("FineTuningNotAvailable").ExcludeFromDescription();
         app.Map("/v1/files/{**rest}", () => OpenAiErrors.NotImplemented("File upload (/files)"))

@@ -9,6 +9,10 @@ public static class OpenAiErrors
     public static OpenAiErrorResult BadRequest(string message, string? param = null, string code = "invalid_request") =>
         new(StatusCodes.Status400BadRequest, ErrorResponse.Create(message, ErrorTypes.InvalidRequest, code, param));
 
+    /// <summary>422: the body is well-formed JSON but a value is out of range or unknown (DeepSeek's "Invalid Parameters").</summary>
+    public static OpenAiErrorResult InvalidParameter(string message, string param, string code = "invalid_parameter") =>
+        new(StatusCodes.Status422UnprocessableEntity, ErrorResponse.Create(message, ErrorTypes.InvalidRequest, code, param));
+
     public static OpenAiErrorResult Unauthorized(string message, string code = "invalid_api_key") =>
         new(StatusCodes.Status401Unauthorized, ErrorResponse.Create(message, ErrorTypes.Authentication, code));
 
