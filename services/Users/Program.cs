@@ -11,8 +11,10 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.UseCloudEvents();
 app.MapSubscribeHandler();
+app.MapActorsHandlers();
 app.MapQuotaApi();
 app.MapUsersApi();
+app.MapPlansApi();
 app.MapUsageRecordedHandler();
 app.Run();
 

@@ -15,6 +15,21 @@ public sealed class UsersOptions
 
     public BootstrapUserOptions Bootstrap { get; set; } = new();
 
+    /// <summary>
+    /// An open hold older than this is dropped by the actor's reminder: the request that made it was killed. Longer
+    /// than the 300 s generation timeout, so a slow but alive request is never released under its feet.
+    /// </summary>
+    public int ReservationTimeoutSeconds { get; set; } = 600;
+
+    /// <summary>Period of the <c>expire-holds</c> reminder, registered while a user has open holds.</summary>
+    public int ReservationSweepSeconds { get; set; } = 60;
+
+    /// <summary>How long a charged event id is remembered (pub/sub redeliveries arrive well within this).</summary>
+    public int ChargedEventRetentionDays { get; set; } = 7;
+
+    /// <summary>How old the cached copy of the runtime plans (kept in users-db) may get before it is read again.</summary>
+    public int PlanRefreshSeconds { get; set; } = 10;
+
     public PlanOptions PlanFor(string? name) =>
         name is not null && Plans.TryGetValue(name, out var plan) ? plan
         : Plans.TryGetValue(DefaultPlan, out var fallback) ? fallback
@@ -32,7 +47,7 @@ public sealed class PlanOptions
     public long TokensPerMinute { get; set; }
     public long TokensPerDay { get; set; }
 
-    /// <summary>Enforced once reservations exist (issue 4, per-user actor); kept in the plan already.</summary>
+    /// <summary>Open holds (requests admitted and not yet settled or released) allowed at once.</summary>
     public int MaxParallelRequests { get; set; }
 
     public List<string> AllowedModels { get; set; } = [];

@@ -8,4 +8,7 @@ public sealed record SubscriptionReply(string Status)
 {
     public static readonly SubscriptionReply Success = new("SUCCESS");
     public static readonly SubscriptionReply Drop = new("DROP");
+
+    /// <summary>Processing failed for a reason that may pass (a dependency is down): the sidecar redelivers.</summary>
+    public static readonly SubscriptionReply Retry = new("RETRY");
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DeepSeek.Dapr.Contracts.Events;
+using DeepSeek.Dapr.Users.Actors;
 
 namespace DeepSeek.Dapr.Users.Accounts;
 
@@ -24,8 +25,12 @@ public static class Pricing
     public static decimal Cost(PriceOptions? price, UsageRecorded usage) =>
         Cost(price, usage.PromptTokens, usage.PromptCacheHitTokens, usage.CompletionTokens);
 
+    /// <summary>The most a request can cost: its whole prompt as a cache miss plus every completion token it may produce.</summary>
+    public static decimal HoldAmount(PriceOptions? price, int promptTokens, int maxCompletionTokens) =>
+        Cost(price, promptTokens, 0, maxCompletionTokens);
+
     /// <summary>Granted balance is spent first (as DeepSeek does); what remains comes off the topped-up balance, which may go negative.</summary>
-    public static UserAccount Charge(UserAccount account, decimal cost)
+    public static AccountState Charge(AccountState account, decimal cost)
     {
         var fromGranted = Math.Min(cost, Math.Max(account.GrantedBalance, 0m));
         return account with
@@ -37,17 +42,4 @@ public static class Pricing
 
     /// <summary>Amounts as DeepSeek shows them: at least two decimals, more only when a fraction of a cent is left.</summary>
     public static string Format(decimal amount) => amount.ToString("0.00####", CultureInfo.InvariantCulture);
-
-    public static DailyUsage AddToLedger(DailyUsage day, UsageRecorded usage, decimal cost)
-    {
-        var models = new Dictionary<string, ModelUsage>(day.Models, StringComparer.Ordinal);
-        var current = models.GetValueOrDefault(usage.Model, ModelUsage.Zero);
-        models[usage.Model] = new ModelUsage(
-            current.Requests + 1,
-            current.PromptTokens + usage.PromptTokens,
-            current.PromptCacheHitTokens + usage.PromptCacheHitTokens,
-            current.CompletionTokens + usage.CompletionTokens,
-            current.Cost + cost);
-        return new DailyUsage(models);
-    }
 }

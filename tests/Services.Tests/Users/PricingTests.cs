@@ -1,4 +1,5 @@
 using DeepSeek.Dapr.Users.Accounts;
+using DeepSeek.Dapr.Users.Actors;
 
 namespace Services.Tests.Users;
 
@@ -29,7 +30,7 @@ public sealed class PricingTests
     [Fact]
     public void Many_small_charges_add_up_exactly_in_decimal()
     {
-        var account = new UserAccount("u", "U", "default", DateTimeOffset.UnixEpoch, "USD", 1m, 0m);
+        var account = new AccountState("U", "default", "USD", 1m, 0m, DateTimeOffset.UnixEpoch);
         for (var i = 0; i < 1000; i++)
         {
             account = Pricing.Charge(account, Pricing.Cost(UsersTestData.ChatPrice, 1000, 400, 500));
@@ -42,7 +43,7 @@ public sealed class PricingTests
     [Fact]
     public void Granted_balance_is_spent_first_then_topped_up_which_may_go_negative()
     {
-        var account = new UserAccount("u", "U", "default", DateTimeOffset.UnixEpoch, "USD", 1.50m, 2.00m);
+        var account = new AccountState("U", "default", "USD", 1.50m, 2.00m, DateTimeOffset.UnixEpoch);
 
         var afterOne = Pricing.Charge(account, 1.00m);
         afterOne.GrantedBalance.Should().Be(0.50m);
@@ -71,10 +72,21 @@ public sealed class PricingTests
     [Fact]
     public void Balance_has_deepseeks_shape()
     {
-        var balance = AccountService.ToBalance(new UserAccount("u", "U", "default", DateTimeOffset.UnixEpoch, "USD", 5m, 10m));
+        var balance = AccountViews.ToBalance(View(5m, 10m));
         var json = System.Text.Json.JsonSerializer.Serialize(balance, DeepSeek.Dapr.Contracts.ContractsJsonContext.Default.UserBalance);
 
         json.Should().Be("""{"is_available":true,"balance_infos":[{"currency":"USD","total_balance":"15.00","granted_balance":"5.00","topped_up_balance":"10.00"}]}""");
-        AccountService.ToBalance(new UserAccount("u", "U", "default", DateTimeOffset.UnixEpoch, "USD", 0m, 0m)).IsAvailable.Should().BeFalse();
+        AccountViews.ToBalance(View(0m, 0m)).IsAvailable.Should().BeFalse();
     }
+
+    [Fact]
+    public void A_hold_prices_the_whole_prompt_as_a_cache_miss_plus_every_completion_token()
+    {
+        // 1000 miss × 0.28 + 500 out × 0.42 = 490 per million: more than any real outcome of that request.
+        Pricing.HoldAmount(UsersTestData.ChatPrice, 1000, 500).Should().Be(0.00049m);
+        Pricing.HoldAmount(UsersTestData.ChatPrice, 1000, 500).Should().BeGreaterThanOrEqualTo(Pricing.Cost(UsersTestData.ChatPrice, 1000, 0, 500));
+    }
+
+    private static AccountView View(decimal granted, decimal toppedUp) =>
+        new("u", "U", "default", "USD", granted, toppedUp, DateTimeOffset.UnixEpoch, HeldAmount: 3m, OpenHolds: 1);
 }

@@ -1,0 +1,131 @@
+using System.Net.Http.Json;
+using Dapr.Actors.Client;
+using DeepSeek.Dapr.Contracts;
+using DeepSeek.Dapr.Contracts.Events;
+using DeepSeek.Dapr.Contracts.Internal;
+using DeepSeek.Dapr.Users.Accounts;
+using DeepSeek.Dapr.Users.Actors;
+using Services.Tests.Users.Support;
+
+namespace Services.Tests.Users;
+
+/// <summary>
+/// The accounting actor under concurrency, called as gateway-ai calls it (weakly typed proxy, another app's sidecar),
+/// hosted by the real users app through the local runtime, state in SQLite.
+/// </summary>
+public sealed class UserAccountActorTests(UsersActorApp app) : IClassFixture<UsersActorApp>
+{
+    // 1000 prompt tokens as cache misses + 1000 completion tokens at deepseek-chat's prices: 0.00028 + 0.00042.
+    private const decimal HoldOf1000And1000 = 0.0007m;
+
+    [Fact]
+    public async Task Two_hundred_concurrent_reservations_against_a_balance_for_fifty_admit_exactly_fifty()
+    {
+        var userId = await app.CreateUserAsync(granted: 50 * HoldOf1000And1000);
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => ReserveAsync(userId, $"req-{i}")));
+
+        decisions.Count(d => d.Allowed).Should().Be(50);
+        decisions.Where(d => !d.Allowed).Should().HaveCount(150).And.OnlyContain(d => d.Status == 402);
+        decisions.Where(d => d.Allowed).Select(d => d.ReservationId).Should().OnlyHaveUniqueItems().And.NotContainNulls();
+        var view = await GetAsync(userId);
+        view.OpenHolds.Should().Be(50);
+        view.HeldAmount.Should().Be(50 * HoldOf1000And1000);
+    }
+
+    [Fact]
+    public async Task Settling_every_hold_twice_and_concurrently_charges_each_event_once_to_the_cent()
+    {
+        const decimal start = 50 * HoldOf1000And1000;
+        var userId = await app.CreateUserAsync(granted: start);
+        var admitted = (await Task.WhenAll(Enumerable.Range(0, 60).Select(i => ReserveAsync(userId, $"req-{i}")))).Where(d => d.Allowed).ToList();
+        admitted.Should().HaveCount(50);
+        var events = admitted.Select((d, i) => UsersTestData.Usage(userId, prompt: 1000, hit: 10 * i, completion: 20 * i) with { ReservationId = d.ReservationId }).ToList();
+
+        // Each event twice at once, as a redelivery racing its original.
+        var results = await Task.WhenAll(events.Concat(events).Select(SettleAsync));
+
+        results.Count(r => r.Outcome == SettlementOutcomes.Charged).Should().Be(50);
+        results.Count(r => r.Outcome == SettlementOutcomes.AlreadyCharged).Should().Be(50);
+        var expected = events.Sum(e => Pricing.Cost(UsersTestData.ChatPrice, e));
+        var view = await GetAsync(userId);
+        view.OpenHolds.Should().Be(0, "settling frees the hold");
+        (view.GrantedBalance + view.ToppedUpBalance).Should().Be(start - expected);
+        var report = await app.Client.GetFromJsonAsync($"/internal/users/{userId}/usage?from=2026-03-10&to=2026-03-10", ContractsJsonContext.Default.UsageReport);
+        var line = report!.Lines.Should().ContainSingle().Subject;
+        line.Requests.Should().Be(50);
+        line.Cost.Should().Be(Pricing.Format(expected), "the ledger holds exactly what the balance lost");
+        (await SettleAsync(events[0])).Should().Be(new SettlementResult(SettlementOutcomes.AlreadyCharged, Pricing.Cost(UsersTestData.ChatPrice, events[0])));
+    }
+
+    [Fact]
+    public async Task Usage_without_a_reservation_is_charged_once_even_past_zero()
+    {
+        var userId = await app.CreateUserAsync(granted: 0.0001m);
+        var usage = UsersTestData.Usage(userId, prompt: 0, hit: 0, completion: 1_000_000);
+
+        (await SettleAsync(usage)).Should().Be(new SettlementResult(SettlementOutcomes.Charged, 0.42m));
+        (await SettleAsync(usage)).Outcome.Should().Be(SettlementOutcomes.AlreadyCharged);
+
+        var view = await GetAsync(userId);
+        view.GrantedBalance.Should().Be(0m, "the granted balance is spent first");
+        view.ToppedUpBalance.Should().Be(0.0001m - 0.42m);
+        (await ReserveAsync(userId, "after")).Status.Should().Be(402);
+    }
+
+    [Fact]
+    public async Task A_plan_of_ten_requests_per_minute_admits_ten_of_thirty_concurrent()
+    {
+        var userId = await app.CreateUserAsync(granted: 10m, plan: "rpm10");
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => ReserveAsync(userId, $"req-{i}")));
+
+        decisions.Count(d => d.Allowed).Should().Be(10);
+        decisions.Where(d => !d.Allowed).Should().HaveCount(20).And.OnlyContain(d => d.Status == 429 && d.RetryAfterSeconds == 40);
+    }
+
+    [Fact]
+    public async Task Max_parallel_requests_counts_open_holds_and_a_release_frees_a_slot()
+    {
+        var userId = await app.CreateUserAsync(granted: 10m, plan: "parallel3");
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => ReserveAsync(userId, $"req-{i}")));
+
+        decisions.Count(d => d.Allowed).Should().Be(3);
+        decisions.Where(d => !d.Allowed).Should().OnlyContain(d => d.Status == 429 && d.RetryAfterSeconds == 1);
+        await app.Actor(userId).InvokeMethodAsync(UserAccountActorContract.Release, new ReservationRelease(decisions.First(d => d.Allowed).ReservationId!));
+        (await ReserveAsync(userId, "after-release")).Allowed.Should().BeTrue();
+        (await ReserveAsync(userId, "one-too-many")).Status.Should().Be(429);
+    }
+
+    [Fact]
+    public async Task The_same_request_reserving_twice_gets_its_one_hold_back()
+    {
+        var userId = await app.CreateUserAsync(granted: 1m);
+
+        var first = await ReserveAsync(userId, "retried");
+        var again = await ReserveAsync(userId, "retried");
+
+        again.Should().Be(first);
+        (await GetAsync(userId)).OpenHolds.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Unknown_users_are_refused_and_their_usage_is_not_charged()
+    {
+        var userId = UsersTestData.NewUserId();
+
+        (await ReserveAsync(userId, "r")).Status.Should().Be(403);
+        (await SettleAsync(UsersTestData.Usage(userId))).Outcome.Should().Be(SettlementOutcomes.UnknownUser);
+    }
+
+    private Task<QuotaDecision> ReserveAsync(string userId, string requestId) =>
+        app.Actor(userId).InvokeMethodAsync<ReservationRequest, QuotaDecision>(
+            UserAccountActorContract.Reserve, new ReservationRequest(requestId, "key-1", "deepseek-chat", 1000, 1000));
+
+    private Task<SettlementResult> SettleAsync(UsageRecorded usage) =>
+        app.Actor(usage.UserId).InvokeMethodAsync<UsageRecorded, SettlementResult>(UserAccountActorContract.Settle, usage);
+
+    private async Task<AccountView> GetAsync(string userId) =>
+        (await app.Actor(userId).InvokeMethodAsync<AccountReply>(nameof(IUserAccountActor.Get))).Account!;
+}
