@@ -8,6 +8,7 @@ using DeepSeek.Dapr.GatewayAi.Streaming;
 using DeepSeek.Dapr.ServiceDefaults;
 using DeepSeek.Dapr.ServiceDefaults.ApiKeys;
 using DeepSeek.Dapr.ServiceDefaults.OpenAi;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DeepSeek.Dapr.GatewayAi;
 
@@ -19,6 +20,8 @@ public static class GatewayAiExtensions
         var services = builder.Services;
         services.Configure<GatewayAiOptions>(builder.Configuration.GetSection(GatewayAiOptions.SectionName));
         services.Configure<CacheOptions>(builder.Configuration.GetSection(CacheOptions.SectionName));
+        services.Configure<ModelsCatalogOptions>(builder.Configuration.GetSection(ModelsCatalogOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
 
         foreach (var appId in new[] { AppIds.Auth, AppIds.Users, AppIds.Models, AppIds.Chat, AppIds.Inference })
         {
@@ -35,6 +38,7 @@ public static class GatewayAiExtensions
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<FailureReplies>();
         services.AddSingleton<FallbackMarker>();
+        services.AddSingleton<ModelFailover>();
         services.AddSingleton<RequestAdmission>();
         services.AddSingleton<ContextPreparer>();
         services.AddSingleton<CompletionFinisher>();

@@ -13,6 +13,7 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _cacheMisses;
     private readonly Counter<long> _tokens;
     private readonly Counter<long> _fallbacks;
+    private readonly Counter<long> _staleModels;
     private readonly Histogram<double> _duration;
 
     public GatewayMetrics(IMeterFactory meterFactory)
@@ -23,6 +24,7 @@ public sealed class GatewayMetrics
         _cacheMisses = meter.CreateCounter<long>("deepseek.gateway.cache.misses", description: "Response cache misses of cacheable requests");
         _tokens = meter.CreateCounter<long>("deepseek.gateway.tokens", unit: "{token}", description: "Tokens served, by kind (prompt, completion)");
         _fallbacks = meter.CreateCounter<long>("deepseek.gateway.fallbacks", description: "Replies served by a fallback, by kind");
+        _staleModels = meter.CreateCounter<long>("deepseek.gateway.models.stale", description: "Model lookups answered from the last known descriptor while models could not answer");
         _duration = meter.CreateHistogram<double>("deepseek.gateway.request.duration", unit: "ms", description: "Chat completion latency");
     }
 
@@ -52,4 +54,6 @@ public sealed class GatewayMetrics
     }
 
     public void Fallback(string kind) => _fallbacks.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    public void StaleModelDescriptor() => _staleModels.Add(1);
 }

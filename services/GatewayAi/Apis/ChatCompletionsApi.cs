@@ -3,6 +3,7 @@ using DeepSeek.Dapr.Contracts;
 using DeepSeek.Dapr.Contracts.OpenAi;
 using DeepSeek.Dapr.GatewayAi.Completions;
 using DeepSeek.Dapr.GatewayAi.Downstream;
+using DeepSeek.Dapr.GatewayAi.Fallbacks;
 using DeepSeek.Dapr.GatewayAi.Streaming;
 using DeepSeek.Dapr.GatewayAi.Validation;
 using DeepSeek.Dapr.ServiceDefaults;
@@ -61,15 +62,15 @@ public static class ChatCompletionsApi
             }
 
             httpContext.Response.Headers["X-Cache"] = admitted.CacheHit ? "HIT" : "MISS";
-            var completion = admitted.Cached is { } cached
-                ? CompletionShaping.FromCache(cached)
-                : await GenerateAsync(admitted, services, cancellationToken);
-            await services.Streaming.Finisher.FinishAsync(admitted, completion, streamed: false, complete: true);
+            var (answered, completion) = admitted.Cached is { } cached
+                ? (admitted, CompletionShaping.FromCache(cached))
+                : await GenerateAsync(admitted, httpContext, services, cancellationToken);
+            await services.Streaming.Finisher.FinishAsync(answered, completion, streamed: false, complete: true);
             return TypedResults.Json(completion, ContractsJsonContext.Default.ChatCompletion);
         }
         catch (DownstreamUnavailableException ex)
         {
-            var reply = services.Streaming.Failures.Unavailable(ex);
+            var reply = services.Streaming.Failures.Unavailable(httpContext, ex);
             services.Metrics.Request(reply.StatusCode, request!.IsStreaming, Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds);
             return reply;
         }
@@ -79,11 +80,35 @@ public static class ChatCompletionsApi
         }
     }
 
-    private static async Task<ChatCompletion> GenerateAsync(AdmittedRequest admitted, ChatCompletionServices services, CancellationToken cancellationToken)
+    /// <summary>The answer, and the request it answers: the original one, or the one re-targeted at the fallback model.</summary>
+    private static async Task<(AdmittedRequest Answered, ChatCompletion Completion)> GenerateAsync(
+        AdmittedRequest admitted, HttpContext httpContext, ChatCompletionServices services, CancellationToken cancellationToken)
     {
-        var (messages, promptTokens) = await services.Streaming.Context.PrepareAsync(admitted, cancellationToken);
-        var completion = await services.Streaming.Inference.GenerateAsync(ContextPreparer.ToGenerateRequest(admitted, messages), cancellationToken);
-        return CompletionShaping.Fresh(completion, services.Options.Value.SystemFingerprint, promptTokens);
+        var streaming = services.Streaming;
+        var context = await streaming.PrepareContextAsync(admitted, httpContext, cancellationToken);
+        try
+        {
+            return (admitted, await GenerateFromAsync(admitted, context, services, cancellationToken));
+        }
+        catch (DownstreamUnavailableException ex)
+        {
+            var fallback = await streaming.Failover.RetargetAsync(admitted, ex, cancellationToken);
+            if (fallback is null)
+            {
+                throw;
+            }
+
+            var completion = await GenerateFromAsync(fallback, context, services, cancellationToken);
+            streaming.Marker.Mark(httpContext, FallbackKinds.ModelFailover);
+            return (fallback, completion);
+        }
+    }
+
+    private static async Task<ChatCompletion> GenerateFromAsync(
+        AdmittedRequest admitted, PreparedContext context, ChatCompletionServices services, CancellationToken cancellationToken)
+    {
+        var completion = await services.Streaming.Inference.GenerateAsync(ContextPreparer.ToGenerateRequest(admitted, context.Messages), cancellationToken);
+        return CompletionShaping.Fresh(completion, services.Options.Value.SystemFingerprint, context.PromptTokens);
     }
 }
 

@@ -36,7 +36,7 @@ public static class ModelsApi
         }
         catch (DownstreamUnavailableException ex)
         {
-            return services.Failures.Unavailable(ex);
+            return services.Failures.Unavailable(httpContext, ex);
         }
     }
 
@@ -56,7 +56,7 @@ public static class ModelsApi
         }
         catch (DownstreamUnavailableException ex)
         {
-            return services.Failures.Unavailable(ex);
+            return services.Failures.Unavailable(httpContext, ex);
         }
     }
 

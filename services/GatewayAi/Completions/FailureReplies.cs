@@ -1,5 +1,6 @@
 using DeepSeek.Dapr.Contracts.OpenAi;
 using DeepSeek.Dapr.GatewayAi.Downstream;
+using DeepSeek.Dapr.GatewayAi.Fallbacks;
 using DeepSeek.Dapr.ServiceDefaults.Invocation;
 using DeepSeek.Dapr.ServiceDefaults.OpenAi;
 using Microsoft.Extensions.Options;
@@ -7,22 +8,16 @@ using Microsoft.Extensions.Options;
 namespace DeepSeek.Dapr.GatewayAi.Completions;
 
 /// <summary>
-/// Downstream failures as public replies. A service that cannot answer gives the degraded reply (fallback 2 of the
-/// design): 503, <c>Retry-After</c>, <c>X-Fallback: degraded</c>, counted and logged — never a 500 or a hang.
+/// Downstream failures as public replies. A service that cannot answer, with nothing to stand in for it, gives the
+/// degraded reply (fallback 2 of the design): 503, <c>Retry-After</c>, marked <c>degraded</c> by the
+/// <see cref="FallbackMarker"/> (header, span, counter) and logged — never a 500 or a hang.
 /// </summary>
-public sealed partial class FailureReplies(IOptions<GatewayAiOptions> options, GatewayMetrics metrics, ILogger<FailureReplies> logger)
+public sealed partial class FailureReplies(IOptions<GatewayAiOptions> options, FallbackMarker marker, ILogger<FailureReplies> logger)
 {
-    public const string FallbackHeader = "X-Fallback";
-    public const string Degraded = "degraded";
-
-    public OpenAiErrorResult Unavailable(DownstreamUnavailableException ex)
+    public OpenAiErrorResult Unavailable(HttpContext httpContext, DownstreamUnavailableException ex)
     {
-        LogDegraded(logger, ex.AppId, ex.Reason);
-        metrics.Fallback(Degraded);
-        return OpenAiErrors.Unavailable(
-                $"The service is temporarily unavailable ({ex.AppId} is not answering). Retry after a few seconds.",
-                options.Value.RetryAfterSeconds)
-            .WithHeader(FallbackHeader, Degraded);
+        MarkDegraded(httpContext, ex);
+        return OpenAiErrors.Unavailable(Message(ex.AppId), options.Value.RetryAfterSeconds);
     }
 
     /// <summary>inference refused before generating: its own 4xx error goes to the client unchanged.</summary>
@@ -30,19 +25,25 @@ public sealed partial class FailureReplies(IOptions<GatewayAiOptions> options, G
         new(ex.Status, ex.Error) { RetryAfterSeconds = ex.Status == StatusCodes.Status429TooManyRequests ? 1 : null };
 
     /// <summary>The same failures as in-band stream errors, for when the 200 status line has already gone out.</summary>
-    public ErrorResponse InBand(Exception ex)
+    public ErrorResponse InBand(HttpContext httpContext, Exception ex)
     {
         if (ex is DownstreamUnavailableException unavailable)
         {
-            LogDegraded(logger, unavailable.AppId, unavailable.Reason);
-            metrics.Fallback(Degraded);
-            return ErrorResponse.Create(
-                $"The service is temporarily unavailable ({unavailable.AppId} is not answering). Retry after a few seconds.",
-                ErrorTypes.Unavailable, "service_unavailable");
+            MarkDegraded(httpContext, unavailable);
+            return ErrorResponse.Create(Message(unavailable.AppId), ErrorTypes.Unavailable, "service_unavailable");
         }
 
         return ex is InferenceRejectedException rejected ? rejected.Error : Streaming.ChatStreamRelay.Interrupted;
     }
+
+    private void MarkDegraded(HttpContext httpContext, DownstreamUnavailableException ex)
+    {
+        LogDegraded(logger, ex.AppId, ex.Reason);
+        marker.Mark(httpContext, FallbackKinds.Degraded);
+    }
+
+    private static string Message(string appId) =>
+        $"The service is temporarily unavailable ({appId} is not answering). Retry after a few seconds.";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Degraded reply: {AppId} is unavailable ({Reason})")]
     private static partial void LogDegraded(ILogger logger, string appId, string reason);

@@ -11,7 +11,10 @@ public static class FallbackKinds
     /// <summary>The model's backend was down; its registered fallback model answered.</summary>
     public const string ModelFailover = "model-failover";
 
-    /// <summary>A dependency was down and nothing could stand in: a clear 503 with Retry-After.</summary>
+    /// <summary>
+    /// A dependency was down and nothing could stand in: a clear 503 with Retry-After. Also on a 200 generated
+    /// without the stored conversation because chat was down (ADR 0004): the answer is there, but not the full service.
+    /// </summary>
     public const string Degraded = "degraded";
 }
 

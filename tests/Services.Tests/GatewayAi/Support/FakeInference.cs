@@ -15,6 +15,9 @@ public sealed class FakeInference
     public Mode Behaviour { get; set; } = Mode.Normal;
     public string[] Pieces { get; set; } = ["Hello", " from", " the fake"];
 
+    /// <summary>Models whose backend is down: inference answers their generations with this status before any output.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int> FailingModels { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Lets a held stream continue (Mode.HoldBeforeFirstToken).</summary>
     public void Release() => _gate.TrySetResult();
 
@@ -26,6 +29,16 @@ public sealed class FakeInference
             context.Response.StatusCode = 400;
             await context.Response.WriteAsJsonAsync(
                 ErrorResponse.Create("image parts are not supported by this model", ErrorTypes.InvalidRequest, "unsupported_content", "messages"),
+                ContractsJsonContext.Default.ErrorResponse, cancellationToken: ct);
+            return;
+        }
+
+        if (FailingModels.TryGetValue(request.Model.Id, out var status))
+        {
+            // inference's answer when the model's backend cannot be reached (502) or is not available (503).
+            context.Response.StatusCode = status;
+            await context.Response.WriteAsJsonAsync(
+                ErrorResponse.Create($"The backend of {request.Model.Id} is unavailable.", ErrorTypes.Unavailable, "backend_unavailable"),
                 ContractsJsonContext.Default.ErrorResponse, cancellationToken: ct);
             return;
         }
