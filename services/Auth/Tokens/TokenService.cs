@@ -84,7 +84,6 @@ public sealed partial class TokenService(IJwtSigningKey signingKey, TimeProvider
         ValidateSignatureLast = false,
         ValidAlgorithms = [JwtSettings.Algorithm],
         IssuerSigningKey = key,
-        TryAllIssuerSigningKeys = false,
         ClockSkew = JwtSettings.ClockSkew,
     };
 

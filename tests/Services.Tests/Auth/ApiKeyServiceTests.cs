@@ -4,19 +4,19 @@ using DeepSeek.Dapr.Contracts;
 using DeepSeek.Dapr.Contracts.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
-using Services.Tests.Users.Support;
+using Services.Tests.Auth.Support;
 
 namespace Services.Tests.Auth;
 
 /// <summary>Key lifecycle against the real auth-db (SQLite) and the pepper from the real local-file secret store.</summary>
-[Collection(LocalSidecarsCollection.Name)]
-public sealed class ApiKeyServiceTests(LocalSidecars sidecars)
+[Collection(AuthSidecarsCollection.Name)]
+public sealed class ApiKeyServiceTests(AuthSidecars sidecars)
 {
     private readonly Users.Support.FixedTime _time = new(new DateTimeOffset(2026, 5, 1, 8, 0, 0, TimeSpan.Zero));
 
-    private ApiKeyService Keys => new(sidecars.Store(AppIds.Auth), Pepper(), _time);
+    private ApiKeyService Keys => new(sidecars.Store, Pepper(), _time);
 
-    private SecretStoreKeyPepper Pepper() => new(sidecars.Client(AppIds.Auth), new ConfigurationBuilder().Build());
+    private SecretStoreKeyPepper Pepper() => new(sidecars.AuthDapr, new ConfigurationBuilder().Build());
 
     private static string NewUser() => "user-" + Guid.NewGuid().ToString("n")[..10];
 
@@ -25,7 +25,7 @@ public sealed class ApiKeyServiceTests(LocalSidecars sidecars)
     {
         var pepper = await Pepper().GetAsync(default);
 
-        Encoding.UTF8.GetString(pepper).Should().Be(LocalSidecars.Pepper);
+        Encoding.UTF8.GetString(pepper).Should().Be(sidecars.Pepper);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class ApiKeyServiceTests(LocalSidecars sidecars)
 
         result.Should().BeEquivalentTo(new KeyVerificationResult(true, created.Key.Id, userId, [KeyScopes.Chat], ["deepseek-chat"]));
         created.ApiKey.Should().StartWith("sk-" + created.Key.Id + "_");
-        var stored = await sidecars.Client(AppIds.Auth).GetByteStateAsync(Components.AuthDb, ApiKeyRecord.StateKey(created.Key.Id));
+        var stored = await sidecars.AuthDapr.GetByteStateAsync(Components.AuthDb, ApiKeyRecord.StateKey(created.Key.Id));
         var raw = Encoding.UTF8.GetString(stored.Span);
         raw.Should().Contain("\"hash\":").And.NotContain(created.ApiKey).And.NotContain(created.ApiKey[12..]);
     }
@@ -54,6 +54,20 @@ public sealed class ApiKeyServiceTests(LocalSidecars sidecars)
         listed.Select(k => k.Id).Should().BeEquivalentTo(created.Select(c => c.Key.Id));
         var json = System.Text.Json.JsonSerializer.Serialize(listed.ToList(), ContractsJsonContext.Default.ListApiKeyInfo);
         created.Should().AllSatisfy(c => json.Should().NotContain(c.ApiKey[12..]));
+    }
+
+    [Fact]
+    public async Task The_admin_listing_holds_keys_of_every_user_and_a_key_is_found_by_its_id()
+    {
+        var alice = await Keys.CreateAsync(new NewKey(NewUser(), "a", [KeyScopes.Chat], [], null), default);
+        var bob = await Keys.CreateAsync(new NewKey(NewUser(), "b", [KeyScopes.Admin], ["deepseek-chat"], null), default);
+
+        var all = await Keys.ListAllAsync(default);
+
+        all.Select(k => k.Id).Should().Contain([alice.Key.Id, bob.Key.Id]);
+        all.Single(k => k.Id == bob.Key.Id).Should().BeEquivalentTo(bob.Key);
+        (await Keys.FindAsync(alice.Key.Id, default)).Should().BeEquivalentTo(alice.Key);
+        (await Keys.FindAsync("zzzzzzzz", default)).Should().BeNull();
     }
 
     [Fact]
