@@ -1,0 +1,223 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using FakeUpstream;
+using Platform.Tests.Infrastructure;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace Platform.Tests.Accounts;
+
+/// <summary>
+/// The whole platform for the accounts tests, started like <see cref="PlatformFixture"/> (launcher + dapr.yaml, two
+/// gateway-ai replicas) but on port offset 10000 and with account settings the tests need: a priced model whose real
+/// cost always equals its hold (input free, output <see cref="ExactOutputPrice"/> per million, an upstream that answers
+/// exactly max_tokens tokens), and unsettled holds expiring after <see cref="ReservationTimeoutSeconds"/>. Users, keys,
+/// plans and balances are then made through the management API, as an operator would.
+/// </summary>
+public sealed partial class AccountsFixture(IMessageSink diagnostics) : IAsyncLifetime
+{
+    public const int Offset = 10000;
+
+    /// <summary>The bootstrap admin key (user <c>admin</c>, scopes chat and admin).</summary>
+    public const string AdminKey = "sk-accounts_AccountsT3stsB00tstr4pK3yQ9w8E7r6T5";
+
+    /// <summary>Costs only output tokens, and its upstream always fills max_tokens: a request costs exactly its hold.</summary>
+    public const string ExactModel = "acct-exact";
+
+    /// <summary>USD per million output tokens of <see cref="ExactModel"/>: 10 tokens cost 0.01.</summary>
+    public const decimal ExactOutputPrice = 1000m;
+
+    public const int ReservationTimeoutSeconds = 20;
+    public const int ReservationSweepSeconds = 2;
+
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(180);
+    private readonly ConcurrentBag<string> _issuedSecrets = [AdminKey];
+    private readonly Dictionary<string, (int SidecarHttp, int[] AppPorts)> _apps = new(StringComparer.Ordinal);
+    private TestResources? _resources;
+    private LauncherProcess? _launcher;
+
+    /// <summary>A reply far longer than any max_tokens the tests ask for, so the upstream always stops at max_tokens.</summary>
+    public FakeUpstreamServer Upstream { get; } = new(new FakeUpstreamOptions
+    {
+        Style = StreamStyle.DeepSeek,
+        Reply = string.Join(' ', Enumerable.Range(1, 400).Select(i => $"w{i}")),
+    });
+
+    public HttpClient Http { get; } = new(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    {
+        BaseAddress = new Uri($"http://127.0.0.1:{PlatformPorts.App("router") - PlatformPorts.Offset + Offset}"),
+        Timeout = TimeSpan.FromMinutes(3),
+    };
+
+    public ManagementClient Admin => new(this);
+
+    public ProcessOutput Output => _launcher?.Output ?? throw new InvalidOperationException("the platform is not started");
+
+    /// <summary>The folder holding every SQLite state file of this run.</summary>
+    public string DataPath => _resources?.DataPath ?? throw new InvalidOperationException("the platform is not started");
+
+    /// <summary>Every key and token the tests were given in clear (the leak scan looks for each).</summary>
+    public IReadOnlyCollection<string> IssuedSecrets => _issuedSecrets;
+
+    public void RememberSecret(string secret) => _issuedSecrets.Add(secret);
+
+    public int SidecarHttpPort(string appId) => _apps[appId].SidecarHttp;
+
+    /// <summary>The app port of every instance of <paramref name="appId"/> (two for gateway-ai).</summary>
+    public IReadOnlyList<int> AppPorts(string appId) => _apps[appId].AppPorts;
+
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_launcher is not null)
+        {
+            await _launcher.StopAsync(TimeSpan.FromSeconds(30));
+            Log($"platform stopped; its output is in {_launcher.Output.LogFile}");
+            _launcher.Output.Dispose();
+            _launcher.Dispose();
+            _launcher = null;
+        }
+
+        await Upstream.DisposeAsync();
+        _resources?.Dispose();
+        Http.Dispose();
+    }
+
+    public static HttpRequestMessage Request(HttpMethod method, string path, string? bearer, JsonNode? body = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        if (body is not null)
+        {
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        }
+
+        return request;
+    }
+
+    public Task<HttpResponseMessage> ChatAsync(string apiKey, string model, int maxTokens, string? baseUrl = null)
+    {
+        var request = Request(HttpMethod.Post, $"{baseUrl}/v1/chat/completions", apiKey, ChatBodies.User(model, ChatBodies.FreshQuestion("accounts"), maxTokens));
+        return Http.SendAsync(request);
+    }
+
+    private async Task StartAsync()
+    {
+        if (!File.Exists(RepoPaths.LauncherDll))
+        {
+            throw new InvalidOperationException($"{RepoPaths.LauncherDll} is missing: build the solution in Release first (test.sh does)");
+        }
+
+        await Upstream.StartAsync();
+        _resources = TestResources.Create(Upstream.BaseUrl);
+        var environment = UpstreamModel.ToEnvironment([new UpstreamModel(ExactModel, Upstream.BaseUrl, PlatformFixture.FakeUpstreamModelName)]);
+        environment["DEEPSEEK_BOOTSTRAP_KEY"] = AdminKey;
+        environment[$"Users__Prices__{ExactModel}__InputCacheHit"] = "0";
+        environment[$"Users__Prices__{ExactModel}__InputCacheMiss"] = "0";
+        environment[$"Users__Prices__{ExactModel}__Output"] = ExactOutputPrice.ToString(CultureInfo.InvariantCulture);
+        environment["Users__ReservationTimeoutSeconds"] = ReservationTimeoutSeconds.ToString(CultureInfo.InvariantCulture);
+        environment["Users__ReservationSweepSeconds"] = ReservationSweepSeconds.ToString(CultureInfo.InvariantCulture);
+
+        string[] arguments =
+        [
+            "run", "-f", RepoPaths.RunFile,
+            "--port-offset", Offset.ToString(CultureInfo.InvariantCulture),
+            "--admin-port", (3490 + Offset).ToString(CultureInfo.InvariantCulture),
+            "--resources-path", _resources.ComponentsPath,
+            "--resources-path", RepoPaths.DaprConfig,
+        ];
+        var output = new ProcessOutput(Path.Combine(RepoPaths.Artifacts, "platform-tests", "launcher-accounts.log"));
+        _launcher = LauncherProcess.Start(arguments, environment, output);
+        Log($"accounts platform: launcher pid {_launcher.Pid} on offset {Offset}");
+        await WaitUntilChatAnswersAsync();
+        ReadPortsFromLauncherOutput();
+    }
+
+    /// <summary>Ready once a chat is answered: every app on the request path (both gateway-ai replicas' sidecar included) serves.</summary>
+    private async Task WaitUntilChatAnswersAsync()
+    {
+        var deadline = DateTime.UtcNow + ReadyTimeout;
+        var last = "no answer yet";
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_launcher!.HasExited)
+            {
+                throw new InvalidOperationException($"the launcher exited with code {_launcher.ExitCode}:\n{_launcher.Output.Tail(200)}");
+            }
+
+            try
+            {
+                using var probe = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                using var response = await Http.SendAsync(
+                    Request(HttpMethod.Post, "/v1/chat/completions", AdminKey, ChatBodies.User("deepseek-chat", "Warm-up", maxTokens: 4)), probe.Token);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(probe.Token)}";
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+            {
+                last = ex.Message;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+
+        throw new TimeoutException($"the accounts platform did not answer a chat within {ReadyTimeout.TotalSeconds} s (last: {last}):\n{_launcher!.Output.Tail(200)}");
+    }
+
+    /// <summary>The launcher prints each app's sidecar and app ports once at start; read them instead of re-deriving its offset rules.</summary>
+    private void ReadPortsFromLauncherOutput()
+    {
+        foreach (var line in _launcher!.Output.Since(0))
+        {
+            if (PortsLine().Match(line) is { Success: true } m)
+            {
+                var ports = m.Groups["apps"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    .Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+                _apps[m.Groups["app"].Value] = (int.Parse(m.Groups["http"].Value, CultureInfo.InvariantCulture), ports);
+            }
+        }
+
+        if (!_apps.ContainsKey("gateway-ai") || !_apps.ContainsKey("users"))
+        {
+            throw new InvalidOperationException($"no port lines for gateway-ai/users in the launcher output:\n{_launcher.Output.Tail(60)}");
+        }
+
+        Log($"gateway-ai instances on app ports {string.Join(", ", _apps["gateway-ai"].AppPorts)}");
+    }
+
+    private void Log(string message) => diagnostics.OnMessage(new DiagnosticMessage($"[accounts] {message}"));
+
+    [GeneratedRegex(@"^\[local-dapr\] (?<app>[\w-]+): sidecar HTTP 127\.0\.0\.1:(?<http>\d+), gRPC [^;]+; app port\(s\) (?<apps>[\d, ]+);")]
+    private static partial Regex PortsLine();
+}
+
+[CollectionDefinition(Name)]
+public sealed class AccountsCollection : ICollectionFixture<AccountsFixture>
+{
+    public const string Name = "platform-accounts";
+}
