@@ -24,8 +24,8 @@ internal sealed record FaultOptions(
     public const int MaxPortOffset = 15500;
 
     public const string Usage =
-        "usage: fault-bench [--short] [--rate N (req/s; 200, short 100)] [--down S (30, short 8)] [--lead S (5, short 2)] " +
-        "[--after S (15, short 4)] [--settle S (max wait for usage to settle; 90, short 25)] [--timeout S (client timeout; 60, short 30)] " +
+        "usage: fault-bench [--short] [--rate N (req/s; 200, short 100)] [--down S (30, short 7)] [--lead S (5, short 1)] " +
+        "[--after S (15, short 3)] [--settle S (max wait for usage to settle; 90, short 20)] [--timeout S (client timeout; 60, short 30)] " +
         "[--apps auth,users,... (default: all; gateway-ai = one instance)] [--out DIR (default artifacts/faults)] " +
         "[--repo DIR] [--port-offset N (default 15000, at most 15500)]";
 
@@ -35,10 +35,10 @@ internal sealed record FaultOptions(
         var options = new FaultOptions(
             Rate: isShort ? 100 : 200,
             WarmUp: Seconds(isShort ? 3 : 5),
-            LeadIn: Seconds(isShort ? 2 : 5),
-            Down: Seconds(isShort ? 8 : 30),
-            After: Seconds(isShort ? 4 : 15),
-            SettleLimit: Seconds(isShort ? 25 : 90),
+            LeadIn: Seconds(isShort ? 1 : 5),
+            Down: Seconds(isShort ? 7 : 30),
+            After: Seconds(isShort ? 3 : 15),
+            SettleLimit: Seconds(isShort ? 20 : 90),
             RequestTimeout: Seconds(isShort ? 30 : 60),
             Short: isShort,
             Faults: FaultSpec.All,

@@ -18,6 +18,8 @@ internal sealed record FaultReport(
     int GatewayAiInstances,
     double? GenerationTimeoutSeconds,
     double SettleSeconds,
+    long WarmUpSent,
+    long WarmUpServed,
     IReadOnlyList<FaultRow> Faults,
     IReadOnlyList<TimelinePoint> Timeline,
     IReadOnlyList<string> Notes)

@@ -12,7 +12,7 @@ internal static class MarkdownReport
         md.AppendLine(Inv($"## Fault-injection run ({report.StartedAt:yyyy-MM-dd HH:mm} UTC{(report.Short ? ", short CI profile" : "")})"));
         md.AppendLine();
         md.AppendLine(Inv($"Machine: {report.Machine}. Load average (1 min) before / after: {report.LoadAverageBefore} / {report.LoadAverageAfter}."));
-        md.AppendLine(Inv($"Load: {report.Rate} req/s open loop through the router (5 complete misses, 2 cache hits, 2 streams, 1 conversation in every 10), {report.Keys} known keys, {report.GatewayAiInstances} gateway-ai instance(s). Per fault: {report.LeadInSeconds:0} s before, {report.DownSeconds:0} s down, {report.AfterSeconds:0} s after the app is healthy again. Usage settled after {report.SettleSeconds:0.#} s."));
+        md.AppendLine(Inv($"Load: {report.Rate} req/s open loop through the router (5 complete misses, 2 cache hits, 2 streams, 1 conversation in every 10), {report.Keys} known keys, {report.GatewayAiInstances} gateway-ai instance(s). Per fault: {report.LeadInSeconds:0} s before, {report.DownSeconds:0} s down, {report.AfterSeconds:0} s after the app is healthy again. Warm-up before the first fault: {report.WarmUpServed} of {report.WarmUpSent} served. Usage settled after {report.SettleSeconds:0.#} s."));
         md.AppendLine();
         md.AppendLine("| Fault | Sent | Served | Fallback-served | Degraded 503 | Interrupted | Failed | Not served % | Max ms | p99 ms | Recover s | Restart s | Usage owed | Charged (users) | Counted (monitoring) | Lost | Targets |");
         md.AppendLine("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");

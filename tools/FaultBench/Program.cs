@@ -6,6 +6,12 @@ using FaultBench;
 // each app stopped and restarted in turn through the launcher's admin API; per fault: requests sent, failed,
 // fallback-served, max latency, seconds to recover, usage lost. Writes results.md, results.json and chart.png.
 // Exit code: 0 every target met, 3 a target missed, 1 the run itself failed.
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(FaultOptions.Usage);
+    return 0;
+}
+
 FaultOptions options;
 try
 {
@@ -85,7 +91,12 @@ static async Task<int> RunAsync(FaultOptions options, Action<string> progress)
     }
 
     var warmUp = records.Where(r => r.Phase < 0).ToList();
-    notes.Add($"warm-up: {warmUp.Count} requests, {warmUp.Count(r => r.Outcome != Outcome.Served)} not served plainly; usage owed {owed.GetValueOrDefault(PlatformSession.WarmUpModel)}, charged {usage.Charged?.GetValueOrDefault(PlatformSession.WarmUpModel)}, counted {usage.Counted?.GetValueOrDefault(PlatformSession.WarmUpModel)}");
+    var warmUpServed = warmUp.Count(r => r.Outcome == Outcome.Served);
+    if (warmUpServed < warmUp.Count * 0.99)
+    {
+        notes.Add($"before any fault the platform served only {warmUpServed} of {warmUp.Count} warm-up requests plainly: at this rate it is overloaded, so the figures below measure overload as much as faults");
+    }
+
     var timeout = ResiliencyTimeouts.ForApp(options.RepoRoot, "inference");
     var rows = options.Faults.Select((fault, i) =>
     {
@@ -97,7 +108,7 @@ static async Task<int> RunAsync(FaultOptions options, Action<string> progress)
 
     var report = new FaultReport(started, MachineInfo.Describe(), loadBefore, loadAfter, options.Rate, options.Short,
         options.LeadIn.TotalSeconds, options.Down.TotalSeconds, options.After.TotalSeconds, keys.Count, gatewayInstances.Count,
-        timeout?.TotalSeconds, Math.Round(settleSeconds, 1), rows, FaultReport.TimelineOf(records), notes);
+        timeout?.TotalSeconds, Math.Round(settleSeconds, 1), warmUp.Count, warmUpServed, rows, FaultReport.TimelineOf(records), notes);
     var markdown = MarkdownReport.Render(report);
     Console.WriteLine(markdown);
     Directory.CreateDirectory(options.OutputDirectory);
