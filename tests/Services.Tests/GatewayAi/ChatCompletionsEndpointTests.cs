@@ -53,13 +53,13 @@ public sealed class ChatCompletionsEndpointTests : IAsyncLifetime
 
         _sidecar.CallsTo("auth/").Should().Be(1);
         _sidecar.CallsTo("models/").Should().Be(1);
-        _sidecar.CallsTo("users/internal/quota/check").Should().Be(1);
+        _sidecar.CallsTo("actors/UserAccountActor/alice/method/Reserve").Should().Be(1);
         _sidecar.CallsTo("chat/").Should().Be(0, "no conversation and the prompt fits the window: chat has nothing to add");
         _sidecar.Generations.Single().Model.Id.Should().Be("deepseek-chat", "the alias is resolved before inference");
         var usage = _factory.Usage.Published.Should().ContainSingle().Subject;
         usage.UserId.Should().Be("alice");
         usage.KeyId.Should().Be("key-1");
-        usage.ReservationId.Should().Be("res-1");
+        usage.ReservationId.Should().Be("res-1-1");
         usage.CacheHit.Should().BeFalse();
         usage.PromptTokens.Should().Be(10);
         usage.CompletionTokens.Should().Be(3);

@@ -24,6 +24,12 @@ public sealed class FakeSidecar : IAsyncDisposable
     public ConcurrentQueue<GenerateRequest> Generations { get; } = new();
     public Func<QuotaCheckRequest, QuotaDecision> Quota { get; set; } = _ => new QuotaDecision(true, ReservationId: "res-1");
     public FakeInference Inference { get; } = new();
+    public FakeAccountActor Accounts { get; } = new();
+
+    /// <summary>Answers of auth for particular keys, consulted before the built-in good/revoked/unknown keys.</summary>
+    public ConcurrentDictionary<string, KeyVerificationResult> Keys { get; } = new();
+    /// <summary>Models the registry knows besides <see cref="Chat"/>, by id (aliases are not resolved for these).</summary>
+    public ConcurrentDictionary<string, ModelDescriptor> Models { get; } = new(StringComparer.OrdinalIgnoreCase);
     public HashSet<string> DownApps { get; } = [];
     public TaskCompletionSource InferenceCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -41,11 +47,28 @@ public sealed class FakeSidecar : IAsyncDisposable
     public static async Task<FakeSidecar> StartAsync()
     {
         var sidecar = new FakeSidecar();
-        sidecar._app = await LoopbackApp.StartAsync(app => app.Map("/v1.0/invoke/{appId}/method/{**method}", sidecar.HandleAsync));
+        sidecar._app = await LoopbackApp.StartAsync(app =>
+        {
+            app.Map("/v1.0/invoke/{appId}/method/{**method}", sidecar.HandleAsync);
+            app.MapPut("/v1.0/actors/{actorType}/{actorId}/method/{method}", sidecar.HandleActorAsync);
+        });
         return sidecar;
     }
 
     public int CallsTo(string prefix) => Calls.Count(c => c.StartsWith(prefix, StringComparison.Ordinal));
+
+    // Actors are hosted by users: when users is down, daprd cannot reach the host and answers 500.
+    private Task HandleActorAsync(HttpContext context, string actorType, string actorId, string method)
+    {
+        Calls.Enqueue($"actors/{actorType}/{actorId}/method/{method}");
+        if (DownApps.Contains("users"))
+        {
+            context.Response.StatusCode = 500;
+            return context.Response.WriteAsync("""{"errorCode":"ERR_ACTOR_INVOKE_METHOD","message":"error invoke actor method"}""");
+        }
+
+        return Accounts.HandleAsync(context, this, actorType, actorId, method);
+    }
 
     private async Task HandleAsync(HttpContext context, string appId, string method)
     {
@@ -63,7 +86,7 @@ public sealed class FakeSidecar : IAsyncDisposable
         {
             case ("auth", "internal/keys/verify"):
                 var key = await JsonSerializer.DeserializeAsync(context.Request.Body, ContractsJsonContext.Default.KeyVerificationRequest, ct);
-                var result = key!.ApiKey switch
+                var result = Keys.TryGetValue(key!.ApiKey, out var configured) ? configured : key.ApiKey switch
                 {
                     GoodKey => new KeyVerificationResult(true, "key-1", "alice"),
                     RevokedKey => new KeyVerificationResult(false, Reason: "revoked"),
@@ -79,6 +102,10 @@ public sealed class FakeSidecar : IAsyncDisposable
                 if (id == Chat.Id || Chat.Aliases.Contains(id))
                 {
                     await context.Response.WriteAsJsonAsync(Chat, ContractsJsonContext.Default.ModelDescriptor, cancellationToken: ct);
+                }
+                else if (Models.TryGetValue(id, out var registered))
+                {
+                    await context.Response.WriteAsJsonAsync(registered, ContractsJsonContext.Default.ModelDescriptor, cancellationToken: ct);
                 }
                 else
                 {
