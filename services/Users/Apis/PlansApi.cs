@@ -13,7 +13,7 @@ public static class PlansApi
 
     public static IEndpointRouteBuilder MapPlansApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/internal/plans");
+        var api = app.MapGroup("/internal/plans").AddEndpointFilter<AccountsUnavailableFilter>();
         api.MapGet("/", ListAsync).WithName("ListPlans").WithSummary("Every plan, ordered by name; 0 = no limit, no models = every model");
         api.MapPut("/{name}", PutAsync).WithName("PutPlan").WithSummary("Add or replace a plan; announced to gateways as account-changed for every user (*)");
         return app;

@@ -14,6 +14,7 @@ public static class QuotaApi
     public static IEndpointRouteBuilder MapQuotaApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/internal/quota")
+            .AddEndpointFilter<AccountsUnavailableFilter>()
             .MapPost("/check", CheckAsync)
             .WithName("CheckQuota")
             .WithSummary("Reserve about this many tokens on this model for the user; 200 with allowed=false and a status when not");

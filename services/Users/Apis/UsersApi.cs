@@ -18,7 +18,7 @@ public static class UsersApi
 
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/internal/users");
+        var api = app.MapGroup("/internal/users").AddEndpointFilter<AccountsUnavailableFilter>();
         api.MapGet("/", ListAsync).WithName("ListUsers").WithSummary("Every user, ordered by id");
         api.MapPost("/", CreateAsync).WithName("CreateUser").WithSummary("Create a user on a plan with an optional granted balance");
         api.MapGet("/{userId}", GetAsync).WithName("GetUser");

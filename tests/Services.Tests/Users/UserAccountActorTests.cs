@@ -74,6 +74,22 @@ public sealed class UserAccountActorTests(UsersActorApp app) : IClassFixture<Use
     }
 
     [Fact]
+    public async Task A_charged_marker_is_kept_in_actor_state_with_a_ttl_of_seven_days()
+    {
+        var userId = await app.CreateUserAsync(granted: 1m);
+        var usage = UsersTestData.Usage(userId);
+        await SettleAsync(usage);
+        using var sidecar = new HttpClient { BaseAddress = new Uri(app.HttpEndpoint(DeepSeek.Dapr.Contracts.AppIds.Users)) };
+
+        using var marker = await sidecar.GetAsync($"/v1.0/actors/{UserAccountActorContract.ActorType}/{userId}/state/charged:{usage.EventId}");
+
+        marker.StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
+        (await marker.Content.ReadAsStringAsync()).Should().Contain("0.0003892");
+        var expires = DateTimeOffset.Parse(marker.Headers.GetValues("Metadata.ttlExpireTime").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        expires.Should().BeCloseTo(DateTimeOffset.UtcNow.AddDays(7), TimeSpan.FromMinutes(5));
+    }
+
+    [Fact]
     public async Task A_plan_of_ten_requests_per_minute_admits_ten_of_thirty_concurrent()
     {
         var userId = await app.CreateUserAsync(granted: 10m, plan: "rpm10");
