@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using DeepSeek.Dapr.Contracts.Internal;
 
 namespace DeepSeek.Dapr.Auth.Keys;
@@ -15,15 +16,20 @@ public static class KeyRejections
 /// <summary>The decision on one presented key, given the record stored under its prefix (if any). Pure: no I/O.</summary>
 public static class KeyVerifier
 {
+    private static readonly byte[] StandInSalt = ApiKeyHasher.NewSalt();
+    private static readonly byte[] StandInHash = RandomNumberGenerator.GetBytes(32);
+
     /// <summary>
     /// A wrong secret for an existing prefix answers <c>unknown</c>, like a prefix that does not exist, so callers
     /// cannot tell a guessed prefix from a guessed key. The hash is compared before revocation/expiry are reported,
-    /// so only the holder of the real key learns that it was revoked or expired.
+    /// so only the holder of the real key learns that it was revoked or expired. An unknown prefix still costs one
+    /// HMAC (against a random stand-in), so the answer time does not tell whether a prefix exists either.
     /// </summary>
     public static KeyVerificationResult Verify(string apiKey, ApiKeyRecord? record, ReadOnlySpan<byte> pepper, DateTimeOffset now)
     {
         if (record is null)
         {
+            _ = ApiKeyHasher.Matches(pepper, StandInSalt, apiKey, StandInHash);
             return new KeyVerificationResult(false, Reason: KeyRejections.Unknown);
         }
 
