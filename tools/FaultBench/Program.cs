@@ -97,7 +97,7 @@ static async Task<int> RunAsync(FaultOptions options, Action<string> progress)
         notes.Add($"before any fault the platform served only {warmUpServed} of {warmUp.Count} warm-up requests plainly: at this rate it is overloaded, so the figures below measure overload as much as faults");
     }
 
-    var timeout = ResiliencyTimeouts.ForApp(options.RepoRoot, "inference");
+    var timeout = ResiliencyTimeouts.ForApp(options.RepoRoot, "gateway-ai", "inference");
     var rows = options.Faults.Select((fault, i) =>
     {
         var phase = records.Where(r => r.Phase == i).ToList();

@@ -5,13 +5,14 @@ using YamlDotNet.RepresentationModel;
 namespace FaultBench;
 
 /// <summary>
-/// The timeout dapr-config/resiliency.yaml gives an app target (<c>spec.targets.apps.&lt;id&gt;.timeout</c>, a policy
-/// name from <c>spec.policies.timeouts</c> or a Go duration): the bound "no request longer than its timeout" is checked
-/// against, read from the file the platform runs with so the check follows the configuration.
+/// The timeout dapr-config/resiliency.yaml gives a caller's app target (<c>spec.targets.apps.&lt;id&gt;.timeout</c>, a
+/// policy name from <c>spec.policies.timeouts</c> or a Go duration) in the resource scoped to that caller (or to
+/// everyone): the bound "no request longer than its timeout" is checked against, read from the file the platform runs
+/// with so the check follows the configuration.
 /// </summary>
 internal static partial class ResiliencyTimeouts
 {
-    public static TimeSpan? ForApp(string repoRoot, string appId)
+    public static TimeSpan? ForApp(string repoRoot, string caller, string appId)
     {
         var file = Path.Combine(repoRoot, "dapr-config", "resiliency.yaml");
         if (!File.Exists(file))
@@ -27,6 +28,11 @@ internal static partial class ResiliencyTimeouts
 
         foreach (var document in yaml.Documents)
         {
+            if (Child(document.RootNode, "scopes") is YamlSequenceNode scopes && !scopes.Children.OfType<YamlScalarNode>().Any(s => s.Value == caller))
+            {
+                continue;
+            }
+
             var spec = Child(document.RootNode, "spec");
             if (Child(Child(Child(Child(spec, "targets"), "apps"), appId), "timeout") is YamlScalarNode { Value: { } name })
             {
