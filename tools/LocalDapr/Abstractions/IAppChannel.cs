@@ -11,6 +11,12 @@ public interface IAppChannel
 
     /// <summary>True when at least one instance of the app is running and healthy.</summary>
     bool IsAvailable(string appId);
+
+    /// <summary>
+    /// The same channel pinned to one instance (per-instance deliveries such as broadcast pub/sub): every call goes
+    /// to that instance only, and it is available only while that instance is healthy.
+    /// </summary>
+    IAppChannel ForInstance(AppInstance instance);
 }
 
 /// <summary>

@@ -14,6 +14,12 @@ public interface IResiliencyProvider
     ResiliencePipeline ForApp(string callerAppId, string targetAppId);
 
     ResiliencePipeline ForComponent(string callerAppId, string componentName, ComponentDirection direction);
+
+    /// <summary>
+    /// Calls to actors of <paramref name="actorType"/> made through <paramref name="callerAppId"/>'s sidecar
+    /// (<c>targets.actors</c>, else the <c>DefaultActor*</c> policies); the breaker is per type, per id or both.
+    /// </summary>
+    ResiliencePipeline ForActor(string callerAppId, string actorType, string actorId);
 }
 
 public enum ComponentDirection

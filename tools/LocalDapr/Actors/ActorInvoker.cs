@@ -4,7 +4,8 @@ namespace LocalDapr.Actors;
 
 /// <summary>
 /// Every sidecar → app actor call (methods, reminders, timers, deactivation) goes through here: it takes the
-/// actor's turn, marks the actor active, and sends the request through the resiliency pipeline of the hosting app.
+/// actor's turn, marks the actor active, and sends the request through the caller's resiliency pipeline for the
+/// actor (<c>targets.actors</c> by type, breakers per type and/or id, as daprd).
 /// An app status outside 200–399 counts as a failure for retries and breakers; once they give up, the app's last
 /// reply is returned unchanged (the caller sees the app's status, body and headers).
 /// </summary>
@@ -24,7 +25,7 @@ internal sealed class ActorInvoker(IAppChannel channel, IResiliencyProvider resi
         activity.Touch(actor, type);
         try
         {
-            return await SendAsync(callerAppId, type.AppId, () =>
+            return await SendAsync(callerAppId, type.AppId, actor, () =>
             {
                 var request = createRequest();
                 if (reentrancyId is not null)
@@ -80,13 +81,13 @@ internal sealed class ActorInvoker(IAppChannel channel, IResiliencyProvider resi
 
         // Gone from the active set whatever the app answers: the next call activates it again, as in daprd.
         activity.Remove(actor);
-        using var response = await SendAsync(type.AppId, type.AppId, () => new HttpRequestMessage(HttpMethod.Delete, ActorPaths.Actor(actor)), cancellationToken);
+        using var response = await SendAsync(type.AppId, type.AppId, actor, () => new HttpRequestMessage(HttpMethod.Delete, ActorPaths.Actor(actor)), cancellationToken);
         return true;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(string callerAppId, string hostAppId, Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(string callerAppId, string hostAppId, ActorKey actor, Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
     {
-        var pipeline = resiliency.ForApp(callerAppId, hostAppId);
+        var pipeline = resiliency.ForActor(callerAppId, actor.Type, actor.Id);
         HttpResponseMessage? failed = null;
         try
         {

@@ -7,7 +7,11 @@ namespace LocalDapr.Channel;
 /// <summary>Sidecar → app calls made by runtime features (subscriptions, delivery, bindings).</summary>
 internal sealed class HttpAppChannel(AppInstanceRegistry registry, UpstreamInvoker upstream, ISidecarResolver sidecars) : IAppChannel
 {
-    public Task<HttpResponseMessage> SendAsync(string appId, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    public Task<HttpResponseMessage> SendAsync(string appId, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken) =>
+        SendAsync(appId, null, request, completion, cancellationToken);
+
+    /// <param name="pinned">When set, only this instance is used (no round robin).</param>
+    private Task<HttpResponseMessage> SendAsync(string appId, AppInstance? pinned, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         var relative = request.RequestUri is { IsAbsoluteUri: true } absolute ? absolute.PathAndQuery : request.RequestUri?.OriginalString ?? "/";
         if (!relative.StartsWith('/'))
@@ -31,22 +35,26 @@ internal sealed class HttpAppChannel(AppInstanceRegistry registry, UpstreamInvok
             }
         }
 
-        return SendCoreAsync(appId, relative, request, completion, cancellationToken);
+        return SendCoreAsync(appId, pinned, relative, request, completion, cancellationToken);
     }
 
     public bool IsAvailable(string appId) => registry.HasHealthy(appId);
+
+    public IAppChannel ForInstance(AppInstance instance) => new InstanceChannel(this, instance);
+
+    private bool IsHealthy(AppInstance instance) => registry.IsHealthy(instance);
 
     /// <summary>
     /// Round robin over the healthy instances; an instance that refuses the connection is taken out of rotation
     /// and the same request goes to the next one (the runtime's requests have buffered bodies, so resending is safe).
     /// </summary>
-    private async Task<HttpResponseMessage> SendCoreAsync(string appId, string relative, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendCoreAsync(string appId, AppInstance? pinned, string relative, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         for (var tried = 1; ; tried++)
         {
-            var endpoint = registry.Next(appId)
-                ?? throw new HttpRequestException($"app {appId} has no healthy instance", null, System.Net.HttpStatusCode.ServiceUnavailable);
+            var endpoint = (pinned is null ? registry.Next(appId) : registry.IsHealthy(pinned) ? new AppEndpoint(pinned) : null)
+                ?? throw new HttpRequestException($"app {appId} has no healthy instance{(pinned is null ? null : $" on port {pinned.AppPort}")}", null, System.Net.HttpStatusCode.ServiceUnavailable);
             request.RequestUri = new Uri(endpoint.BaseAddress + relative);
             try
             {
@@ -65,5 +73,15 @@ internal sealed class HttpAppChannel(AppInstanceRegistry registry, UpstreamInvok
         }
 
         return response;
+    }
+
+    private sealed class InstanceChannel(HttpAppChannel owner, AppInstance instance) : IAppChannel
+    {
+        public Task<HttpResponseMessage> SendAsync(string appId, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken) =>
+            owner.SendAsync(instance.AppId, instance, request, completion, cancellationToken);
+
+        public bool IsAvailable(string appId) => owner.IsHealthy(instance);
+
+        public IAppChannel ForInstance(AppInstance other) => owner.ForInstance(other);
     }
 }

@@ -7,7 +7,19 @@ public sealed record PubSubMessage(string Topic, ReadOnlyMemory<byte> Data, IRea
 public delegate Task MessageHandler(PubSubMessage message, CancellationToken cancellationToken);
 
 /// <param name="IsConsumerReady">False while the app has no healthy instance; brokers that can wait (Redis) stop fetching.</param>
-public sealed record ComponentSubscription(string AppId, string Topic, MessageHandler Handler, Func<bool> IsConsumerReady);
+public sealed record ComponentSubscription(string AppId, string Topic, MessageHandler Handler, Func<bool> IsConsumerReady)
+{
+    /// <summary>
+    /// The consumer (group) this subscription reads as; null = the app-id (replicas compete). Set for per-instance
+    /// subscriptions (see <see cref="ConsumerTemplate"/>), which each get every message.
+    /// </summary>
+    public string? ConsumerGroup { get; init; }
+
+    /// <summary>The group belongs to this subscription alone: it starts at the newest message and is deleted when the subscription ends.</summary>
+    public bool EphemeralGroup { get; init; }
+
+    public string ConsumerKey => ConsumerGroup ?? AppId;
+}
 
 /// <summary>A pub/sub component instance (<c>pubsub.in-memory</c>, <c>pubsub.redis</c>).</summary>
 public interface IPubSubComponent : IAsyncDisposable
@@ -17,6 +29,9 @@ public interface IPubSubComponent : IAsyncDisposable
     string Type { get; }
 
     IReadOnlyList<string> Capabilities { get; }
+
+    /// <summary>The <c>consumerID</c> (or <c>consumerGroup</c>) metadata, unexpanded; null when not set.</summary>
+    string? ConsumerIdTemplate { get; }
 
     Task PublishAsync(PubSubMessage message, CancellationToken cancellationToken);
 

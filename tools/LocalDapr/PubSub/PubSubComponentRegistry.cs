@@ -89,7 +89,7 @@ public sealed class PubSubComponentRegistry(IServiceProvider services, ILoggerFa
         switch (type)
         {
             case InMemoryPubSub.ComponentType:
-                return new InMemoryPubSub(resource.Name, loggerFactory.CreateLogger<InMemoryPubSub>());
+                return new InMemoryPubSub(resource.Name, loggerFactory.CreateLogger<InMemoryPubSub>(), ConsumerTemplate.From(metadata));
             default:
                 var options = RedisStreamsOptions.From(metadata);
                 try

@@ -27,6 +27,7 @@ public static class PubSubExtensions
         services.AddSingleton<SubscriptionManager>();
         services.AddSingleton<ISubscriptionRegistry>(sp => sp.GetRequiredService<SubscriptionManager>());
         services.AddSingleton<IAppReadyListener>(sp => sp.GetRequiredService<SubscriptionManager>());
+        services.AddSingleton<IAppInstanceListener>(sp => sp.GetRequiredService<SubscriptionManager>());
         services.AddSingleton<IRuntimeInitializer>(sp => sp.GetRequiredService<SubscriptionManager>());
         return services;
     }

@@ -10,7 +10,11 @@ internal static class PipelineFactory
     private static readonly TimeSpan InitialExponentialInterval = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(10);
 
-    public static ResiliencePipeline Build(TargetPolicies policies, CircuitBreaker? breaker, TimeProvider time)
+    public static ResiliencePipeline Build(TargetPolicies policies, CircuitBreaker? breaker, TimeProvider time) =>
+        BuildWithBreakers(policies, breaker is null ? [] : [breaker], time);
+
+    /// <param name="breakers">Outermost first; an attempt must pass all of them (actor breakers scoped by type and by id).</param>
+    public static ResiliencePipeline BuildWithBreakers(TargetPolicies policies, IReadOnlyList<CircuitBreaker> breakers, TimeProvider time)
     {
         if (policies.IsEmpty)
         {
@@ -33,7 +37,7 @@ internal static class PipelineFactory
             });
         }
 
-        if (breaker is not null)
+        foreach (var breaker in breakers)
         {
             builder.AddStrategy(_ => new CircuitBreakerStrategy(breaker), new CircuitBreakerStrategyOptions());
         }

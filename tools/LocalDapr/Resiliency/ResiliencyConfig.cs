@@ -13,6 +13,7 @@ namespace LocalDapr.Resiliency;
 public sealed class ResiliencyConfig
 {
     private readonly Dictionary<string, TargetPolicies> _apps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ActorTargetPolicies> _actors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (TargetPolicies? Outbound, TargetPolicies? Inbound)> _components = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TimeSpan> _timeouts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RetryPolicy> _retries = new(StringComparer.Ordinal);
@@ -31,6 +32,12 @@ public sealed class ResiliencyConfig
 
     public TargetPolicies ForApp(string target) =>
         _apps.TryGetValue(target, out var named) ? named : Defaults("App");
+
+    /// <summary>Actor calls of one type (method calls, reminders, timers): <c>targets.actors</c>, else the actor defaults.</summary>
+    public ActorTargetPolicies ForActor(string actorType) =>
+        _actors.TryGetValue(actorType, out var named)
+            ? named
+            : new ActorTargetPolicies(Defaults("Actor"), ActorBreakerScope.Type, ActorTargetPolicies.DefaultCacheSize);
 
     /// <param name="componentType">The component's <c>spec.type</c> (e.g. <c>state.redis</c>), for the type-specific defaults.</param>
     public TargetPolicies ForComponent(string name, string? componentType, ComponentDirection direction)
@@ -104,6 +111,15 @@ public sealed class ResiliencyConfig
             _apps[app] = ParseTarget(resource, $"spec.targets.apps.{app}", node, timeouts, retries, breakers);
         }
 
+        foreach (var (actorType, node) in Entries(targets?["actors"]))
+        {
+            var field = $"spec.targets.actors.{actorType}";
+            _actors[actorType] = new ActorTargetPolicies(
+                ParseTarget(resource, field, node, timeouts, retries, breakers),
+                ParseScope(resource, field + ".circuitBreakerScope", node.GetString("circuitBreakerScope")),
+                ParseCacheSize(resource, field + ".circuitBreakerCacheSize", node.GetString("circuitBreakerCacheSize")));
+        }
+
         foreach (var (component, node) in Entries(targets?["components"]))
         {
             var field = $"spec.targets.components.{component}";
@@ -151,6 +167,20 @@ public sealed class ResiliencyConfig
             ? policy
             : throw Error(resource, $"{field}.{kind}", $"no {kind} policy named '{name}' in spec.policies");
     }
+
+    private static ActorBreakerScope ParseScope(DaprResource resource, string field, string? text) => text switch
+    {
+        null or "type" => ActorBreakerScope.Type,
+        "id" => ActorBreakerScope.Id,
+        "both" => ActorBreakerScope.Both,
+        _ => throw Error(resource, field, $"'{text}' must be type, id or both"),
+    };
+
+    private static int ParseCacheSize(DaprResource resource, string field, string? text) => text is null
+        ? ActorTargetPolicies.DefaultCacheSize
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size > 0
+            ? size
+            : throw Error(resource, field, $"'{text}' must be a positive integer");
 
     private static RetryPolicy ParseRetry(DaprResource resource, string name, JsonNode? node)
     {

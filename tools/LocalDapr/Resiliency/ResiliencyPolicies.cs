@@ -28,3 +28,17 @@ public sealed record TargetPolicies(TimeSpan? Timeout, RetryPolicy? Retry, Break
 
     public bool HasRetries => Retry is { MaxRetries: not 0 };
 }
+
+/// <summary>Which calls share one actor circuit breaker (daprd <c>circuitBreakerScope</c>; default <c>type</c>).</summary>
+public enum ActorBreakerScope
+{
+    Type,
+    Id,
+    Both,
+}
+
+/// <summary>The policies of one actor type, with the breaker scope and how many per-id breakers are kept.</summary>
+public sealed record ActorTargetPolicies(TargetPolicies Policies, ActorBreakerScope Scope, int CacheSize)
+{
+    public const int DefaultCacheSize = 5000;
+}

@@ -18,6 +18,8 @@ internal sealed partial class ResiliencyProvider : IResiliencyProvider
     private readonly TimeProvider _time;
     private readonly ILogger<ResiliencyProvider> _logger;
     private readonly ConcurrentDictionary<(string Caller, string Target, int Kind), ResolvedPipeline> _cache = new();
+    private readonly ConcurrentDictionary<(string Caller, string Type), CircuitBreaker?> _actorTypeBreakers = new();
+    private readonly ConcurrentDictionary<(string Caller, string Type, string Id), ResiliencePipeline> _actorIdPipelines = new();
 
     public ResiliencyProvider(ISidecarResolver sidecars, TimeProvider time, ILogger<ResiliencyProvider> logger)
     {
@@ -38,6 +40,51 @@ internal sealed partial class ResiliencyProvider : IResiliencyProvider
             return self.Create($"{key.Caller}->{key.Target}({(ComponentDirection)(key.Kind - 1)})", policies);
         }, this).Pipeline;
 
+    public ResiliencePipeline ForActor(string callerAppId, string actorType, string actorId)
+    {
+        var target = ConfigFor(callerAppId).ForActor(actorType);
+        if (target.Policies.IsEmpty)
+        {
+            return ResiliencePipeline.Empty;
+        }
+
+        if (target.Policies.Breaker is null || target.Scope == ActorBreakerScope.Type)
+        {
+            return _cache.GetOrAdd((callerAppId, actorType, 3), static (key, state) =>
+            {
+                var breaker = state.Self.TypeBreaker(key.Caller, key.Target, state.Policies);
+                return new ResolvedPipeline(PipelineFactory.Build(state.Policies, breaker, state.Self._time), state.Policies, breaker);
+            }, (Self: this, target.Policies)).Pipeline;
+        }
+
+        if (_actorIdPipelines.TryGetValue((callerAppId, actorType, actorId), out var cached))
+        {
+            return cached;
+        }
+
+        // circuitBreakerCacheSize bounds the per-id breakers; when full, the oldest-looking entries make room
+        // (a dropped breaker starts closed again, which is what daprd's LRU does too).
+        if (_actorIdPipelines.Count >= target.CacheSize)
+        {
+            foreach (var key in _actorIdPipelines.Keys.Take(Math.Max(1, target.CacheSize / 10)))
+            {
+                _actorIdPipelines.TryRemove(key, out _);
+            }
+        }
+
+        var idBreaker = NewBreaker($"{callerAppId}->actor {actorType}/{actorId}", target.Policies.Breaker);
+        CircuitBreaker[] breakers = target.Scope == ActorBreakerScope.Both && TypeBreaker(callerAppId, actorType, target.Policies) is { } typeBreaker
+            ? [typeBreaker, idBreaker]
+            : [idBreaker];
+        return _actorIdPipelines.GetOrAdd((callerAppId, actorType, actorId), PipelineFactory.BuildWithBreakers(target.Policies, breakers, _time));
+    }
+
+    /// <summary>One breaker per caller and actor type, shared by the type-scoped pipeline and the "both" pipelines.</summary>
+    private CircuitBreaker? TypeBreaker(string callerAppId, string actorType, TargetPolicies policies) =>
+        _actorTypeBreakers.GetOrAdd((callerAppId, actorType), static (key, state) =>
+            state.Policies.Breaker is { } policy ? state.Self.NewBreaker($"{key.Caller}->actor {key.Type}", policy) : null,
+            (Self: this, Policies: policies));
+
     /// <summary>The invocation path also needs to know whether retries apply (to make the request body replayable).</summary>
     public ResolvedPipeline ResolveApp(string callerAppId, string targetAppId) =>
         _cache.GetOrAdd((callerAppId, targetAppId, 0), static (key, self) =>
@@ -48,14 +95,15 @@ internal sealed partial class ResiliencyProvider : IResiliencyProvider
 
     private ResolvedPipeline Create(string target, TargetPolicies policies)
     {
-        CircuitBreaker? breaker = null;
-        if (policies.Breaker is { } breakerPolicy)
-        {
-            breaker = new CircuitBreaker(target, breakerPolicy, _time);
-            breaker.StateChanged += (b, state) => LogBreakerState(b.Target, state);
-        }
-
+        var breaker = policies.Breaker is { } breakerPolicy ? NewBreaker(target, breakerPolicy) : null;
         return new ResolvedPipeline(PipelineFactory.Build(policies, breaker, _time), policies, breaker);
+    }
+
+    private CircuitBreaker NewBreaker(string target, BreakerPolicy policy)
+    {
+        var breaker = new CircuitBreaker(target, policy, _time);
+        breaker.StateChanged += (b, state) => LogBreakerState(b.Target, state);
+        return breaker;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Circuit breaker for {Target} is now {State}")]

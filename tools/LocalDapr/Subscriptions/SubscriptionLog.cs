@@ -7,6 +7,9 @@ internal static partial class SubscriptionLog
     [LoggerMessage(Level = LogLevel.Information, Message = "App {AppId} subscribed to {PubSub}/{Topic} ({Type})")]
     public static partial void Subscribed(ILogger logger, string appId, string pubSub, string topic, string type);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "App {AppId} instance on port {Port} subscribed to {PubSub}/{Topic} as its own consumer {Group}")]
+    public static partial void SubscribedInstance(ILogger logger, string appId, int port, string pubSub, string topic, string group);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not read the subscriptions of app {AppId}: {Error}")]
     public static partial void DiscoveryFailed(ILogger logger, string appId, string error);
 

@@ -13,17 +13,20 @@ namespace LocalDapr.Subscriptions;
 /// Keeps each app subscribed: validates declarative <c>Subscription</c> resources at start-up, and whenever an app-id
 /// gets its first healthy instance asks it for <c>GET /dapr/subscribe</c> (retrying while it warms up) and
 /// (re)creates one consumer per pub/sub topic. A re-subscription replaces the previous consumers, so an app
-/// restart never doubles deliveries.
+/// restart never doubles deliveries. On a component whose consumerID names a consumer per instance
+/// (<see cref="ConsumerTemplate"/>), each healthy instance gets its own consumer instead, created when the instance
+/// becomes healthy and removed when it is gone, and deliveries go to that instance only.
 /// </summary>
 public sealed class SubscriptionManager(
     ISidecarResolver sidecars,
     IPubSubComponentRegistry components,
     IAppChannel appChannel,
+    IAppInstanceRegistry instances,
     IResiliencyProvider resiliency,
     EventPublisher publisher,
     TimeProvider time,
     ILogger<SubscriptionManager> logger)
-    : IAppReadyListener, ISubscriptionRegistry, IRuntimeInitializer, IAsyncDisposable
+    : IAppReadyListener, IAppInstanceListener, ISubscriptionRegistry, IRuntimeInitializer, IAsyncDisposable
 {
     /// <summary>daprd's DaprBuiltInInitializationRetries spirit: the app may listen before its routes are ready.</summary>
     private static readonly ResiliencePipeline DiscoveryRetry = new ResiliencePipelineBuilder()
@@ -41,6 +44,9 @@ public sealed class SubscriptionManager(
     private readonly ConcurrentDictionary<string, AppSubscriptions> _active = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
+    /// <summary>The <c>{uuid}</c> of each instance's current run: kept across re-subscriptions, new after a restart.</summary>
+    private readonly ConcurrentDictionary<AppInstance, string> _instanceIds = new();
+
     /// <summary>After the components (200), so declarative subscriptions can be checked against them.</summary>
     public int Order => 210;
 
@@ -56,8 +62,44 @@ public sealed class SubscriptionManager(
 
     public IReadOnlyList<SubscriptionInfo> SubscriptionsFor(string appId) =>
         _active.TryGetValue(appId, out var active)
-            ? active.Deliveries.Select(d => ToInfo(d.Subscription)).ToArray()
+            ? active.Subscriptions.Select(ToInfo).ToArray()
             : [];
+
+    public async Task OnInstanceReadyAsync(AppInstance instance, CancellationToken cancellationToken)
+    {
+        var gate = _locks.GetOrAdd(instance.AppId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            // Notifications run in the background: the instance may be gone again by now.
+            if (_active.TryGetValue(instance.AppId, out var active) && instances.AllInstances(instance.AppId).Contains(instance))
+            {
+                await SubscribeInstanceAsync(active, instance, cancellationToken);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task OnInstanceGoneAsync(AppInstance instance, CancellationToken cancellationToken)
+    {
+        var gate = _locks.GetOrAdd(instance.AppId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            _instanceIds.TryRemove(instance, out _);
+            if (_active.TryGetValue(instance.AppId, out var active))
+            {
+                await active.RemoveInstanceAsync(instance);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
 
     public async Task OnAppReadyAsync(string appId, CancellationToken cancellationToken)
     {
@@ -170,21 +212,62 @@ public sealed class SubscriptionManager(
                 continue;
             }
 
-            var delivery = new TopicDelivery(appId, sub, appChannel, resiliency, publisher, time, logger);
-            MessageHandler handler = delivery.HandleAsync;
-            BulkTopicDelivery? bulkDelivery = null;
-            if (sub.Bulk is { } bulk)
+            if (ConsumerTemplate.IsPerInstance(component.ConsumerIdTemplate))
             {
-                bulkDelivery = new BulkTopicDelivery(appId, sub, bulk, appChannel, resiliency, publisher, logger);
-                handler = bulkDelivery.HandleAsync;
+                active.AddPerInstance(sub, component);
+                continue;
             }
 
-            var handle = await component.SubscribeAsync(new ComponentSubscription(appId, sub.Topic, handler, () => appChannel.IsAvailable(appId)), cancellationToken);
-            active.Add(delivery, handle, bulkDelivery);
+            var handle = await StartConsumerAsync(appId, sub, component, appChannel, group: null, ephemeral: false, cancellationToken);
+            active.Add(handle);
             SubscriptionLog.Subscribed(logger, appId, sub.PubSubName, sub.Topic, sub.Type);
         }
 
+        foreach (var instance in instances.HealthyInstances(appId))
+        {
+            await SubscribeInstanceAsync(active, instance, cancellationToken);
+        }
+
         _active[appId] = active;
+    }
+
+    /// <summary>One consumer per per-instance subscription of the app, named from the component's template.</summary>
+    private async Task SubscribeInstanceAsync(AppSubscriptions active, AppInstance instance, CancellationToken cancellationToken)
+    {
+        if (active.PerInstance.Count == 0 || active.HasInstance(instance))
+        {
+            return;
+        }
+
+        var uuid = _instanceIds.GetOrAdd(instance, static _ => Guid.NewGuid().ToString());
+        var channel = appChannel.ForInstance(instance);
+        var handles = new List<ActiveConsumer>();
+        foreach (var (sub, component) in active.PerInstance)
+        {
+            var template = component.ConsumerIdTemplate!;
+            var group = ConsumerTemplate.Expand(template, instance.AppId, $"{instance.AppId}-{instance.AppPort}", uuid);
+            handles.Add(await StartConsumerAsync(instance.AppId, sub, component, channel, group, ConsumerTemplate.IsEphemeral(template), cancellationToken));
+            SubscriptionLog.SubscribedInstance(logger, instance.AppId, instance.AppPort, sub.PubSubName, sub.Topic, group);
+        }
+
+        active.AddInstance(instance, handles);
+    }
+
+    private async Task<ActiveConsumer> StartConsumerAsync(
+        string appId, TopicSubscription sub, IPubSubComponent component, IAppChannel channel, string? group, bool ephemeral, CancellationToken cancellationToken)
+    {
+        var delivery = new TopicDelivery(appId, sub, channel, resiliency, publisher, time, logger);
+        MessageHandler handler = delivery.HandleAsync;
+        BulkTopicDelivery? bulkDelivery = null;
+        if (sub.Bulk is { } bulk)
+        {
+            bulkDelivery = new BulkTopicDelivery(appId, sub, bulk, channel, resiliency, publisher, logger);
+            handler = bulkDelivery.HandleAsync;
+        }
+
+        var subscription = new ComponentSubscription(appId, sub.Topic, handler, () => channel.IsAvailable(appId)) { ConsumerGroup = group, EphemeralGroup = ephemeral };
+        var handle = await component.SubscribeAsync(subscription, cancellationToken);
+        return new ActiveConsumer(delivery, handle, bulkDelivery);
     }
 
     private static SubscriptionInfo ToInfo(TopicSubscription sub)
@@ -209,24 +292,54 @@ public sealed class SubscriptionManager(
         }
     }
 
-    private sealed class AppSubscriptions : IAsyncDisposable
+    private sealed record ActiveConsumer(TopicDelivery Delivery, IAsyncDisposable Handle, IAsyncDisposable? Batcher) : IAsyncDisposable
     {
-        private readonly List<(TopicDelivery Delivery, IAsyncDisposable Handle, IAsyncDisposable? Batcher)> _items = [];
-
-        public IEnumerable<TopicDelivery> Deliveries => _items.Select(i => i.Delivery);
-
-        public void Add(TopicDelivery delivery, IAsyncDisposable handle, IAsyncDisposable? batcher) => _items.Add((delivery, handle, batcher));
-
         public async ValueTask DisposeAsync()
         {
             // The component stops first so nothing new reaches a batcher that is shutting down.
-            foreach (var (_, handle, batcher) in _items)
+            await Handle.DisposeAsync();
+            if (Batcher is not null)
             {
-                await handle.DisposeAsync();
-                if (batcher is not null)
+                await Batcher.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>An app's consumers: shared ones (replicas compete) and per-instance ones (each instance gets every message).</summary>
+    private sealed class AppSubscriptions : IAsyncDisposable
+    {
+        private readonly List<ActiveConsumer> _shared = [];
+        private readonly Dictionary<AppInstance, List<ActiveConsumer>> _byInstance = [];
+
+        public List<(TopicSubscription Subscription, IPubSubComponent Component)> PerInstance { get; } = [];
+
+        public IEnumerable<TopicSubscription> Subscriptions =>
+            _shared.Select(c => c.Delivery.Subscription).Concat(PerInstance.Select(p => p.Subscription));
+
+        public void Add(ActiveConsumer consumer) => _shared.Add(consumer);
+
+        public void AddPerInstance(TopicSubscription subscription, IPubSubComponent component) => PerInstance.Add((subscription, component));
+
+        public bool HasInstance(AppInstance instance) => _byInstance.ContainsKey(instance);
+
+        public void AddInstance(AppInstance instance, List<ActiveConsumer> consumers) => _byInstance[instance] = consumers;
+
+        public async Task RemoveInstanceAsync(AppInstance instance)
+        {
+            if (_byInstance.Remove(instance, out var consumers))
+            {
+                foreach (var consumer in consumers)
                 {
-                    await batcher.DisposeAsync();
+                    await consumer.DisposeAsync();
                 }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var consumer in _shared.Concat(_byInstance.Values.SelectMany(list => list)))
+            {
+                await consumer.DisposeAsync();
             }
         }
     }

@@ -12,8 +12,10 @@ namespace LocalDapr.PubSub.InMemory;
 /// Because the broker here outlives app restarts, messages published while a subscribed app-id has no healthy
 /// instance are parked (up to <see cref="MaxParkedPerConsumer"/>) and handed over when the app subscribes again,
 /// instead of failing at once; daprd has no such case since its broker dies with the sidecar.
+/// With a per-instance <c>consumerID</c> (<c>{uuid}</c>, <c>{podName}</c>) each instance subscribes under its own
+/// consumer key and gets every message.
 /// </summary>
-public sealed class InMemoryPubSub(string name, ILogger<InMemoryPubSub> logger) : IPubSubComponent
+public sealed class InMemoryPubSub(string name, ILogger<InMemoryPubSub> logger, string? consumerIdTemplate = null) : IPubSubComponent
 {
     public const string ComponentType = "pubsub.in-memory";
     public const int MaxParkedPerConsumer = 10_000;
@@ -27,6 +29,8 @@ public sealed class InMemoryPubSub(string name, ILogger<InMemoryPubSub> logger) 
     public string Type => ComponentType;
 
     public IReadOnlyList<string> Capabilities { get; } = [];
+
+    public string? ConsumerIdTemplate { get; } = consumerIdTemplate;
 
     public Task PublishAsync(PubSubMessage message, CancellationToken cancellationToken)
     {
@@ -45,10 +49,12 @@ public sealed class InMemoryPubSub(string name, ILogger<InMemoryPubSub> logger) 
     public Task<IAsyncDisposable> SubscribeAsync(ComponentSubscription subscription, CancellationToken cancellationToken)
     {
         var consumer = new Consumer(subscription);
-        // One consumer per app-id and topic: a re-subscription (app restart) replaces the old one instead of adding.
-        _topics.GetOrAdd(subscription.Topic, _ => new(StringComparer.Ordinal))[subscription.AppId] = consumer;
-        DrainParked(subscription.Topic, subscription.AppId);
-        return Task.FromResult<IAsyncDisposable>(new Unsubscriber(this, subscription.Topic, subscription.AppId, consumer));
+        // One consumer per consumer key (the app-id, or one per instance) and topic: a re-subscription (app restart)
+        // replaces the old one instead of adding.
+        var key = subscription.ConsumerKey;
+        _topics.GetOrAdd(subscription.Topic, _ => new(StringComparer.Ordinal))[key] = consumer;
+        DrainParked(subscription.Topic, key);
+        return Task.FromResult<IAsyncDisposable>(new Unsubscriber(this, subscription.Topic, key, consumer, subscription.EphemeralGroup));
     }
 
     private async Task DispatchAsync(Consumer consumer, PubSubMessage message)
@@ -75,7 +81,7 @@ public sealed class InMemoryPubSub(string name, ILogger<InMemoryPubSub> logger) 
 
     private void Park(ComponentSubscription subscription, PubSubMessage message)
     {
-        var queue = _parked.GetOrAdd((subscription.Topic, subscription.AppId), _ => new ConcurrentQueue<PubSubMessage>());
+        var queue = _parked.GetOrAdd((subscription.Topic, subscription.ConsumerKey), _ => new ConcurrentQueue<PubSubMessage>());
         if (queue.Count >= MaxParkedPerConsumer)
         {
             PubSubLog.InMemoryParkedFull(logger, Name, subscription.Topic, subscription.AppId, MaxParkedPerConsumer);
@@ -85,14 +91,14 @@ public sealed class InMemoryPubSub(string name, ILogger<InMemoryPubSub> logger) 
         queue.Enqueue(message);
 
         // The app may have come back between the readiness check and the enqueue, after the re-subscription drained.
-        DrainParked(subscription.Topic, subscription.AppId);
+        DrainParked(subscription.Topic, subscription.ConsumerKey);
     }
 
     /// <summary>Hands parked messages to the current consumer once its app is reachable; dequeuing makes each go once.</summary>
-    private void DrainParked(string topic, string appId)
+    private void DrainParked(string topic, string consumerKey)
     {
-        if (!_topics.TryGetValue(topic, out var consumers) || !consumers.TryGetValue(appId, out var current)
-            || !current.Subscription.IsConsumerReady() || !_parked.TryGetValue((topic, appId), out var queue))
+        if (!_topics.TryGetValue(topic, out var consumers) || !consumers.TryGetValue(consumerKey, out var current)
+            || !current.Subscription.IsConsumerReady() || !_parked.TryGetValue((topic, consumerKey), out var queue))
         {
             return;
         }
@@ -113,13 +119,19 @@ public sealed class InMemoryPubSub(string name, ILogger<InMemoryPubSub> logger) 
 
     private sealed record Consumer(ComponentSubscription Subscription);
 
-    private sealed class Unsubscriber(InMemoryPubSub owner, string topic, string appId, Consumer consumer) : IAsyncDisposable
+    private sealed class Unsubscriber(InMemoryPubSub owner, string topic, string consumerKey, Consumer consumer, bool ephemeral) : IAsyncDisposable
     {
         public ValueTask DisposeAsync()
         {
             if (owner._topics.TryGetValue(topic, out var consumers))
             {
-                consumers.TryRemove(KeyValuePair.Create(appId, consumer));
+                consumers.TryRemove(KeyValuePair.Create(consumerKey, consumer));
+            }
+
+            if (ephemeral)
+            {
+                // Nobody will subscribe under this key again: what was parked for it would be kept forever.
+                owner._parked.TryRemove((topic, consumerKey), out _);
             }
 
             return ValueTask.CompletedTask;

@@ -30,7 +30,7 @@ public sealed record RedisStreamsOptions(
         var maxLen = metadata.GetInt("maxLenApprox", 0);
         return new RedisStreamsOptions(
             connection,
-            metadata.Get("consumerID"),
+            ConsumerTemplate.From(metadata),
             metadata.GetDuration("redeliverInterval", TimeSpan.FromSeconds(60)),
             metadata.GetDuration("processingTimeout", TimeSpan.FromSeconds(15)),
             Math.Max(1, metadata.GetInt("queueDepth", 100)),
