@@ -28,8 +28,7 @@ public sealed class ResiliencyPolicyTests
     /// <summary>Hops that only read (or verify): the only app targets allowed a retry.</summary>
     private static readonly (string Caller, string Target)[] SafeToRepeat =
     [
-        (AppIds.GatewayAi, AppIds.Auth), (AppIds.GatewayAi, AppIds.Users), (AppIds.GatewayAi, AppIds.Models),
-        (AppIds.GatewayPlatform, AppIds.Monitoring),
+        (AppIds.GatewayAi, AppIds.Auth), (AppIds.GatewayAi, AppIds.Models), (AppIds.GatewayPlatform, AppIds.Monitoring),
     ];
 
     /// <summary>Apps that call the accounting actor: gateway-ai reserves and releases, users settles.</summary>

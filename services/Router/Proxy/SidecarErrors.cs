@@ -9,7 +9,8 @@ namespace DeepSeek.Dapr.Router.Proxy;
 /// Failures between the router and a gateway become a 503 with <c>Retry-After</c> in the OpenAI shape, never a bare
 /// 502/500: (1) the proxy could not reach the sidecar (YARP's error feature), (2) the sidecar answered 5xx on its
 /// own — gateway down, timeout, open breaker. (2) is told apart from a gateway's own reply by <c>X-Request-Id</c>,
-/// which every gateway reply carries and the sidecar's own error replies do not.
+/// which every gateway reply carries and the sidecar's own error replies do not. The router never retries: the
+/// sidecar's resiliency policy for the gateway target (dapr-config/resiliency.yaml) is the only one on this hop.
 /// </summary>
 public static class SidecarErrors
 {
@@ -69,6 +70,11 @@ public static class SidecarErrors
         return false;
     }
 
+    /// <summary>Marked like the gateways' own degraded replies, so clients and the fault suite tell them from failures.</summary>
+    public const string FallbackHeader = "X-Fallback";
+    public const string Degraded = "degraded";
+
     private static OpenAiErrorResult Unavailable(string appId, int retryAfterSeconds) =>
-        OpenAiErrors.Unavailable($"The service is temporarily unavailable ({appId} cannot be reached). Retry after a few seconds.", retryAfterSeconds);
+        OpenAiErrors.Unavailable($"The service is temporarily unavailable ({appId} cannot be reached). Retry after a few seconds.", retryAfterSeconds)
+            .WithHeader(FallbackHeader, Degraded);
 }
