@@ -104,9 +104,9 @@ public sealed class ApiKeyServiceTests(AuthSidecars sidecars)
             .AddInMemoryCollection(new Dictionary<string, string?> { [BootstrapKeyTask.EnvironmentVariable] = plaintext })
             .Build();
 
-        await new BootstrapKeyTask(Keys, configuration, NullLogger<BootstrapKeyTask>.Instance).RunAsync(default);
+        await new BootstrapKeyTask(Keys, sidecars.AuthDapr, configuration, NullLogger<BootstrapKeyTask>.Instance).RunAsync(default);
         var first = await Keys.VerifyAsync(plaintext, default);
-        await new BootstrapKeyTask(Keys, configuration, NullLogger<BootstrapKeyTask>.Instance).RunAsync(default);
+        await new BootstrapKeyTask(Keys, sidecars.AuthDapr, configuration, NullLogger<BootstrapKeyTask>.Instance).RunAsync(default);
 
         first.Valid.Should().BeTrue();
         first.UserId.Should().Be("admin");
@@ -114,5 +114,44 @@ public sealed class ApiKeyServiceTests(AuthSidecars sidecars)
         (await Keys.VerifyAsync(plaintext, default)).Should().BeEquivalentTo(first);
         (await Keys.ImportAsync(plaintext, new NewKey("someone-else", null, [KeyScopes.Chat], [], null), default)).Should().BeFalse();
         (await Keys.ListAsync("admin", default)).Where(k => k.Id == first.KeyId).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Without_the_variable_the_bootstrap_key_is_read_from_the_named_secret()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [BootstrapKeyTask.SecretNameSetting] = "auth:bootstrap-key" })
+            .Build();
+
+        await new BootstrapKeyTask(Keys, sidecars.AuthDapr, configuration, NullLogger<BootstrapKeyTask>.Instance).RunAsync(default);
+
+        var result = await Keys.VerifyAsync(sidecars.SecretStoreBootstrapKey, default);
+        result.Valid.Should().BeTrue();
+        result.UserId.Should().Be(BootstrapKeyTask.AdminUserId);
+    }
+
+    [Fact]
+    public async Task A_named_secret_that_does_not_exist_fails_the_task_so_it_is_retried()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [BootstrapKeyTask.SecretNameSetting] = "auth:no-such-secret" })
+            .Build();
+
+        var run = () => new BootstrapKeyTask(Keys, sidecars.AuthDapr, configuration, NullLogger<BootstrapKeyTask>.Instance).RunAsync(default);
+
+        await run.Should().ThrowAsync<Exception>();
+    }
+
+    [Fact]
+    public async Task A_malformed_bootstrap_key_is_not_stored()
+    {
+        var malformed = "sk-" + Guid.NewGuid().ToString("n")[..8] + "_short";
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [BootstrapKeyTask.EnvironmentVariable] = malformed })
+            .Build();
+
+        await new BootstrapKeyTask(Keys, sidecars.AuthDapr, configuration, NullLogger<BootstrapKeyTask>.Instance).RunAsync(default);
+
+        (await Keys.FindAsync(malformed.Substring(3, 8), default)).Should().BeNull();
     }
 }

@@ -52,6 +52,7 @@ public sealed class KeyMaterialLeakTests(AuthSidecars sidecars)
         {
             ["bootstrap key"] = sidecars.BootstrapKey,
             ["bootstrap key secret part"] = sidecars.BootstrapKey[12..],
+            ["secret-store bootstrap key"] = sidecars.SecretStoreBootstrapKey,
             ["pepper"] = sidecars.Pepper,
             ["JWT signing key"] = sidecars.JwtSigningKey,
             ["issued JWT"] = token.AccessToken,

@@ -35,6 +35,9 @@ public sealed class AuthSidecars : IAsyncLifetime
     /// <summary>The <c>DEEPSEEK_BOOTSTRAP_KEY</c> auth starts with.</summary>
     public string BootstrapKey { get; } = ApiKeyFormat.Generate();
 
+    /// <summary>A second bootstrap key, held in the secret store as <c>auth:bootstrap-key</c> (the Kubernetes way).</summary>
+    public string SecretStoreBootstrapKey { get; } = ApiKeyFormat.Generate();
+
     public string DatabasePath => Path.Combine(_root, "auth-db.sqlite");
 
     public string AppLogPath => Path.Combine(_root, "auth.log");
@@ -57,7 +60,7 @@ public sealed class AuthSidecars : IAsyncLifetime
         var resources = Path.Combine(_root, "resources");
         Directory.CreateDirectory(resources);
         var secrets = Path.Combine(_root, "secrets.json");
-        await File.WriteAllTextAsync(secrets, $$"""{ "auth": { "key-pepper": "{{Pepper}}", "jwt-signing-key": "{{JwtSigningKey}}" } }""");
+        await File.WriteAllTextAsync(secrets, $$"""{ "auth": { "key-pepper": "{{Pepper}}", "jwt-signing-key": "{{JwtSigningKey}}", "bootstrap-key": "{{SecretStoreBootstrapKey}}" } }""");
         await WriteResourcesAsync(resources, secrets);
 
         var authSidecar = new SidecarDefinition(AppIds.Auth, FreePort(), FreePort(), [resources]);
