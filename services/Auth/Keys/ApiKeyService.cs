@@ -8,6 +8,10 @@ public sealed class ApiKeyService(IJsonStateStore store, IKeyPepper pepper, Time
 {
     private static readonly AuthJsonContext Json = AuthJsonContext.Default;
 
+    // Every creation rewrites the all-keys index: writers queue here within a replica, so a burst of creations does
+    // not turn into a storm of ETag conflicts; the ETag still guards against the other replicas.
+    private readonly SemaphoreSlim _indexWriter = new(1, 1);
+
     public async Task<KeyVerificationResult> VerifyAsync(string? apiKey, CancellationToken cancellationToken)
     {
         if (KeyVerifier.RejectShape(apiKey, out var parsed) is { } rejected)
@@ -104,15 +108,23 @@ public sealed class ApiKeyService(IJsonStateStore store, IKeyPepper pepper, Time
             prefix, prefix, Convert.ToBase64String(salt), Convert.ToBase64String(hash), key.UserId, key.Name,
             key.Scopes, key.AllowedModels, time.GetUtcNow(), key.ExpiresAt, RevokedAt: null);
 
-        var index = await store.GetAsync(UserKeyIndex.StateKey(key.UserId), Json.UserKeyIndex, cancellationToken);
-        var all = await store.GetAsync(AllKeysIndex.StateKey, Json.AllKeysIndex, cancellationToken);
-        var committed = await store.TryCommitAsync(
-        [
-            StateOperation.Put(ApiKeyRecord.StateKey(prefix), record, Json.ApiKeyRecord, etag: null),
-            StateOperation.Put(index.Key, new UserKeyIndex([.. index.Value?.KeyIds ?? [], prefix]), Json.UserKeyIndex, index.ETag),
-            StateOperation.Put(all.Key, new AllKeysIndex([.. all.Value?.KeyIds ?? [], prefix]), Json.AllKeysIndex, all.ETag),
-        ], cancellationToken);
-        return committed ? record : null;
+        await _indexWriter.WaitAsync(cancellationToken);
+        try
+        {
+            var index = await store.GetAsync(UserKeyIndex.StateKey(key.UserId), Json.UserKeyIndex, cancellationToken);
+            var all = await store.GetAsync(AllKeysIndex.StateKey, Json.AllKeysIndex, cancellationToken);
+            var committed = await store.TryCommitAsync(
+            [
+                StateOperation.Put(ApiKeyRecord.StateKey(prefix), record, Json.ApiKeyRecord, etag: null),
+                StateOperation.Put(index.Key, new UserKeyIndex([.. index.Value?.KeyIds ?? [], prefix]), Json.UserKeyIndex, index.ETag),
+                StateOperation.Put(all.Key, new AllKeysIndex([.. all.Value?.KeyIds ?? [], prefix]), Json.AllKeysIndex, all.ETag),
+            ], cancellationToken);
+            return committed ? record : null;
+        }
+        finally
+        {
+            _indexWriter.Release();
+        }
     }
 }
 

@@ -27,14 +27,12 @@ public sealed class RevocationSubscriber : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, string> _plaintexts = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<RevocationSeen> _seen = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<RevocationSeen>> _seen = new(StringComparer.Ordinal);
     private HttpClient? _auth;
 
     private RevocationSubscriber(WebApplication app) => _app = app;
 
     public int Port { get; private set; }
-
-    public IReadOnlyList<RevocationSeen> Seen => _seen.ToArray();
 
     public static async Task<RevocationSubscriber> StartAsync()
     {
@@ -55,19 +53,11 @@ public sealed class RevocationSubscriber : IAsyncDisposable
     /// <summary>Lets the subscriber re-verify this key when its revocation arrives.</summary>
     public void Watch(string keyId, string plaintext) => _plaintexts[keyId] = plaintext;
 
-    public async Task<RevocationSeen> WaitForAsync(string keyId, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            if (_seen.FirstOrDefault(s => s.Event.KeyId == keyId) is { } seen)
-            {
-                return seen;
-            }
+    /// <summary>The first delivery of the revocation of <paramref name="keyId"/> (a TimeoutException when none came in time).</summary>
+    public Task<RevocationSeen> WaitForAsync(string keyId, TimeSpan timeout) => Slot(keyId).Task.WaitAsync(timeout);
 
-            await Task.Delay(20, cts.Token);
-        }
-    }
+    private TaskCompletionSource<RevocationSeen> Slot(string keyId) =>
+        _seen.GetOrAdd(keyId, _ => new TaskCompletionSource<RevocationSeen>(TaskCreationOptions.RunContinuationsAsynchronously));
 
     public async ValueTask DisposeAsync()
     {
@@ -91,7 +81,7 @@ public sealed class RevocationSubscriber : IAsyncDisposable
                 verified = await reply.Content.ReadFromJsonAsync(ContractsJsonContext.Default.KeyVerificationResult);
             }
 
-            _seen.Enqueue(new RevocationSeen(evt, verified));
+            Slot(evt.KeyId).TrySetResult(new RevocationSeen(evt, verified));
             return Results.Ok();
         });
     }
