@@ -37,6 +37,11 @@ public sealed partial class UserAccountActor(
 
     public async Task<QuotaDecision> Reserve(ReservationRequest request)
     {
+        if (string.IsNullOrEmpty(request.RequestId) || string.IsNullOrEmpty(request.Model))
+        {
+            return new QuotaDecision(false, 400, "requestId and model are required to reserve.");
+        }
+
         var holds = await HoldsAsync();
         foreach (var (id, open) in holds)
         {
@@ -74,7 +79,7 @@ public sealed partial class UserAccountActor(
     public async Task Release(ReservationRelease release)
     {
         var holds = await HoldsAsync();
-        if (holds.Remove(release.ReservationId))
+        if (!string.IsNullOrEmpty(release.ReservationId) && holds.Remove(release.ReservationId))
         {
             await StateManager.SetStateAsync(HoldsKey, holds);
         }
@@ -82,6 +87,8 @@ public sealed partial class UserAccountActor(
 
     public async Task<SettlementResult> Settle(UsageRecorded usage)
     {
+        ArgumentException.ThrowIfNullOrEmpty(usage.EventId);
+        ArgumentException.ThrowIfNullOrEmpty(usage.Model);
         var account = await AccountAsync();
         if (account is null)
         {

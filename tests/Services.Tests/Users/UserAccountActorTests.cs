@@ -135,6 +135,19 @@ public sealed class UserAccountActorTests(UsersActorApp app) : IClassFixture<Use
         (await SettleAsync(UsersTestData.Usage(userId))).Outcome.Should().Be(SettlementOutcomes.UnknownUser);
     }
 
+    [Fact]
+    public async Task A_reservation_without_request_id_or_model_is_a_400_decision_and_releasing_nothing_is_harmless()
+    {
+        var userId = await app.CreateUserAsync(granted: 1m);
+
+        var decision = await app.Actor(userId).InvokeMethodAsync<ReservationRequest, QuotaDecision>(
+            UserAccountActorContract.Reserve, new ReservationRequest("r", null, "", 10, 10));
+        await app.Actor(userId).InvokeMethodAsync(UserAccountActorContract.Release, new ReservationRelease("no-such-hold"));
+
+        decision.Should().Match<QuotaDecision>(d => !d.Allowed && d.Status == 400);
+        (await GetAsync(userId)).OpenHolds.Should().Be(0);
+    }
+
     private Task<QuotaDecision> ReserveAsync(string userId, string requestId) =>
         app.Actor(userId).InvokeMethodAsync<ReservationRequest, QuotaDecision>(
             UserAccountActorContract.Reserve, new ReservationRequest(requestId, "key-1", "deepseek-chat", 1000, 1000));
