@@ -17,6 +17,9 @@ namespace LocalDapr.Tests.Actors;
 public sealed class ActorTestKit : IAsyncDisposable
 {
     public const string AppId = "actor-host";
+
+    /// <summary>A second app-id without actors: calls through its sidecar must reach the hosting app.</summary>
+    public const string CallerAppId = "actor-client";
     public const string ActorType = nameof(CounterActor);
 
     public const string InMemoryActorStore = """
@@ -38,9 +41,24 @@ public sealed class ActorTestKit : IAsyncDisposable
 
     public string SidecarUrl => Harness.HttpEndpoint(AppId);
 
-    public static async Task<ActorTestKit> StartAsync(string componentYaml = InMemoryActorStore, TimeSpan? idleTimeout = null, TimeSpan? scanInterval = null, bool reentrant = false)
+    /// <param name="extraResources">More resource files for both apps (e.g. a Resiliency scoped to <see cref="CallerAppId"/>).</param>
+    public static async Task<ActorTestKit> StartAsync(
+        string componentYaml = InMemoryActorStore,
+        TimeSpan? idleTimeout = null,
+        TimeSpan? scanInterval = null,
+        bool reentrant = false,
+        params (string Name, string Yaml)[] extraResources)
     {
-        var harness = await RuntimeHarness.StartAsync(AppId, null, ("actorstore.yaml", componentYaml));
+        var options = new HarnessOptions();
+        options.Apps.Add(new HarnessApp(AppId));
+        options.Apps.Add(new HarnessApp(CallerAppId));
+        options.Resources["actorstore.yaml"] = componentYaml;
+        foreach (var (name, yaml) in extraResources)
+        {
+            options.Resources[name] = yaml;
+        }
+
+        var harness = await RuntimeHarness.StartAsync(options);
         var kit = new ActorTestKit(harness);
         try
         {
@@ -77,6 +95,14 @@ public sealed class ActorTestKit : IAsyncDisposable
 
     public ICounterActor Proxy(string actorId) =>
         ActorProxy.Create<ICounterActor>(new ActorId(actorId), ActorType, new ActorProxyOptions { HttpEndpoint = SidecarUrl });
+
+    /// <summary>A strongly typed proxy on the sidecar of <see cref="CallerAppId"/>.</summary>
+    public ICounterActor CallerProxy(string actorId) =>
+        ActorProxy.Create<ICounterActor>(new ActorId(actorId), ActorType, new ActorProxyOptions { HttpEndpoint = Harness.HttpEndpoint(CallerAppId) });
+
+    /// <summary>A weakly typed proxy (<c>InvokeMethodAsync</c>, JSON) on the sidecar of <see cref="CallerAppId"/>.</summary>
+    public ActorProxy WeakCallerProxy(string actorId) =>
+        ActorProxy.Create(new ActorId(actorId), ActorType, new ActorProxyOptions { HttpEndpoint = Harness.HttpEndpoint(CallerAppId) });
 
     public Abstractions.IStateStore ActorStore() => Harness.Runtime.Services.GetRequiredService<ActorStateStores>().For(AppId);
 

@@ -27,7 +27,30 @@ public interface ICounterActor : IActor
 
     /// <summary>Calls <see cref="IncrementAsync"/> on itself through a proxy twice (needs reentrancy).</summary>
     Task<int> IncrementTwiceThroughSelfAsync();
+
+    /// <summary>A JSON request and reply, as weakly typed callers use (<c>InvokeMethodAsync&lt;TReq,TRes&gt;</c>).</summary>
+    Task<AddReply> AddAsync(AddRequest request);
+
+    /// <summary>Writes two keys in one save (one state transaction), the second with a TTL.</summary>
+    Task SetPairAsync(PairRequest request);
+
+    /// <summary>Fails the first two calls per actor id, then answers with the number of calls it got.</summary>
+    Task<int> FlakyAsync();
+
+    /// <summary>Answers after <paramref name="milliseconds"/>.</summary>
+    Task<int> SlowAsync(int milliseconds);
+
+    /// <summary><see cref="MeetAsync"/> with one argument, for weakly typed callers (one JSON body).</summary>
+    Task<bool> RendezvousAsync(MeetRequest request);
 }
+
+public sealed record MeetRequest(string Group, int Expected);
+
+public sealed record AddRequest(int Amount, string Reason);
+
+public sealed record AddReply(int Total, string Reason);
+
+public sealed record PairRequest(string First, string Second, int SecondTtlSeconds);
 
 /// <summary>
 /// The conformance actor. Increments read, yield and write back on purpose: without the sidecar's turn-based lock,
@@ -77,6 +100,35 @@ public sealed class CounterActor(ActorHost host) : Actor(host), ICounterActor, I
         return await self.IncrementAsync();
     }
 
+    public async Task<AddReply> AddAsync(AddRequest request)
+    {
+        var total = await StateManager.GetOrAddStateAsync(CountKey, 0) + request.Amount;
+        await StateManager.SetStateAsync(CountKey, total);
+        return new AddReply(total, request.Reason);
+    }
+
+    public async Task SetPairAsync(PairRequest request)
+    {
+        await StateManager.SetStateAsync("first", request.First);
+        await StateManager.SetStateAsync("second", request.Second, TimeSpan.FromSeconds(request.SecondTtlSeconds));
+        await SaveStateAsync();
+    }
+
+    public Task<int> FlakyAsync()
+    {
+        var calls = ActorSignals.Count(Id.GetId(), "flaky");
+        return calls <= 2 ? throw new InvalidOperationException($"flaky call {calls}") : Task.FromResult(calls);
+    }
+
+    public Task<bool> RendezvousAsync(MeetRequest request) => ActorSignals.MeetAsync(request.Group, request.Expected);
+
+    public async Task<int> SlowAsync(int milliseconds)
+    {
+        ActorSignals.Record(Id.GetId(), "slow");
+        await Task.Delay(milliseconds);
+        return milliseconds;
+    }
+
     public Task OnTimerAsync(byte[] data)
     {
         ActorSignals.Record(Id.GetId(), $"timer:{data.Length}:{data[0]}");
@@ -105,6 +157,17 @@ public static class ActorSignals
     public static void Record(string actorId, string signal) => Events.GetOrAdd(actorId, _ => new()).Enqueue(signal);
 
     public static IReadOnlyList<string> For(string actorId) => Events.TryGetValue(actorId, out var queue) ? queue.ToArray() : [];
+
+    /// <summary>Records <paramref name="signal"/> and returns how often it was recorded for this actor so far.</summary>
+    public static int Count(string actorId, string signal)
+    {
+        var queue = Events.GetOrAdd(actorId, _ => new());
+        lock (queue)
+        {
+            queue.Enqueue(signal);
+            return queue.Count(s => s == signal);
+        }
+    }
 
     public static async Task<bool> MeetAsync(string group, int expected)
     {

@@ -25,6 +25,15 @@ internal static class ActorErrors
     public static DaprApiException InvokeFailed(ActorKey actor, string reason) => new(new DaprApiError(
         StatusCodes.Status500InternalServerError, StatusCode.Internal, "ERR_ACTOR_INVOKE_METHOD", $"error invoke actor method {actor}: {reason}"));
 
+    /// <summary>The app answered a method call with a failed status (daprd: "error from actor service", 404 = no such method).</summary>
+    public static DaprApiException AppFailed(ActorKey actor, string method, int status, string body) => new(new DaprApiError(
+        StatusCodes.Status500InternalServerError,
+        StatusCode.Internal,
+        "ERR_ACTOR_INVOKE_METHOD",
+        status == StatusCodes.Status404NotFound
+            ? $"error invoke actor method {actor}: actor method not found: {method}"
+            : $"error invoke actor method {actor}: error from actor service: ({status}) {body}"));
+
     public static DaprApiException Malformed(string message) => new(DaprApiError.Malformed(message));
 
     public static DaprApiException ReminderCreate(string reason) => new(new DaprApiError(

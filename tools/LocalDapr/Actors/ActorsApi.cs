@@ -67,6 +67,16 @@ internal static class ActorsApi
                 throw ActorErrors.InvokeFailed(actor, ex.Message);
             }
 
+            if (!response.IsSuccessStatusCode)
+            {
+                // As daprd: only a successful reply is relayed (a remoting exception comes as 200 with
+                // X-DaprErrorResponseHeader); any other status becomes ERR_ACTOR_INVOKE_METHOD with the app's reply in it.
+                using (response)
+                {
+                    throw ActorErrors.AppFailed(actor, method, (int)response.StatusCode, await response.Content.ReadAsStringAsync(context.RequestAborted));
+                }
+            }
+
             return new RelayResult(response);
         }
 
