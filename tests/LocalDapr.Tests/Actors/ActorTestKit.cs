@@ -47,6 +47,7 @@ public sealed class ActorTestKit : IAsyncDisposable
         TimeSpan? idleTimeout = null,
         TimeSpan? scanInterval = null,
         bool reentrant = false,
+        Action<WebApplication>? mapAppEndpoints = null,
         params (string Name, string Yaml)[] extraResources)
     {
         var options = new HarnessOptions();
@@ -64,7 +65,11 @@ public sealed class ActorTestKit : IAsyncDisposable
         {
             var sidecar = harness.HttpEndpoint(AppId);
             var app = await TestApp.StartAsync(
-                app => app.MapActorsHandlers(),
+                app =>
+                {
+                    app.MapActorsHandlers();
+                    mapAppEndpoints?.Invoke(app);
+                },
                 builder => builder.Services.AddActors(options =>
                 {
                     options.Actors.RegisterActor<CounterActor>();

@@ -18,6 +18,7 @@ internal sealed partial class ResiliencyProvider : IResiliencyProvider
     private readonly TimeProvider _time;
     private readonly ILogger<ResiliencyProvider> _logger;
     private readonly ConcurrentDictionary<(string Caller, string Target, int Kind), ResolvedPipeline> _cache = new();
+    private readonly ConcurrentDictionary<(string Caller, string Type), ActorTargetPolicies> _actorTargets = new();
     private readonly ConcurrentDictionary<(string Caller, string Type), CircuitBreaker?> _actorTypeBreakers = new();
     private readonly ConcurrentDictionary<(string Caller, string Type, string Id), ResiliencePipeline> _actorIdPipelines = new();
 
@@ -42,7 +43,8 @@ internal sealed partial class ResiliencyProvider : IResiliencyProvider
 
     public ResiliencePipeline ForActor(string callerAppId, string actorType, string actorId)
     {
-        var target = ConfigFor(callerAppId).ForActor(actorType);
+        // On every actor call: the resolved target is cached so the hot path allocates nothing.
+        var target = _actorTargets.GetOrAdd((callerAppId, actorType), static (key, self) => self.ConfigFor(key.Caller).ForActor(key.Type), this);
         if (target.Policies.IsEmpty)
         {
             return ResiliencePipeline.Empty;
