@@ -26,6 +26,9 @@ internal sealed class FaultLoad(HttpClient http, Uri chatUrl, IReadOnlyList<stri
         return OpenLoop.RunAsync(rate, _records.Length, SendAsync, stop);
     }
 
+    /// <summary>True when the planned number of requests was sent before the suite stopped the load.</summary>
+    public bool Exhausted => Interlocked.Read(ref _sent) >= _records.Length;
+
     /// <summary>Every finished request (after <see cref="RunAsync"/> completed).</summary>
     public ArraySegment<RequestRecord> Records => new(_records, 0, (int)Math.Min(Interlocked.Read(ref _sent), _records.Length));
 

@@ -54,7 +54,7 @@ static async Task<int> RunAsync(FaultOptions options, Action<string> progress)
     int? gatewayInstance = gatewayInstances.Count > 1 ? gatewayInstances[^1].AppPort : null;
     progress($"platform ready; {keys.Count} keys; gateway-ai instances on {string.Join(", ", gatewayInstances.Select(i => i.AppPort))}");
 
-    var plannedSeconds = options.WarmUp + (options.Faults.Count * (options.LeadIn + options.Down + options.After + TimeSpan.FromSeconds(60)));
+    var plannedSeconds = options.WarmUp + (options.Faults.Count * (options.LeadIn + options.Down + options.After + TimeSpan.FromSeconds(120)));
     var load = new FaultLoad(http, session.ChatUrl, keys, options.Rate, options.RequestTimeout, plannedSeconds);
     var suite = new FaultSuite(options, load, admin, progress);
     var loadBefore = LoadAverage.Current();
@@ -80,6 +80,11 @@ static async Task<int> RunAsync(FaultOptions options, Action<string> progress)
     var (usage, settleSeconds) = await audit.SettleAsync(owed, options.SettleLimit, TimeSpan.FromSeconds(Math.Min(10, options.SettleLimit.TotalSeconds)));
 
     var notes = new List<string>(suite.Notes);
+    if (load.Exhausted)
+    {
+        notes.Add($"the load ran out of its planned {plannedSeconds.TotalSeconds:0} s (stops and starts took unusually long): the last phase had less load");
+    }
+
     if (gatewayInstance is null)
     {
         notes.Add("dapr.yaml runs one gateway-ai instance: the one-instance fault stopped the whole app");
