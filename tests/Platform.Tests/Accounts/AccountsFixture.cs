@@ -14,14 +14,19 @@ namespace Platform.Tests.Accounts;
 
 /// <summary>
 /// The whole platform for the accounts tests, started like <see cref="PlatformFixture"/> (launcher + dapr.yaml, two
-/// gateway-ai replicas) but on port offset 10000 and with account settings the tests need: a priced model whose real
+/// gateway-ai replicas) but on port offset <see cref="Offset"/> and with account settings the tests need: a priced model whose real
 /// cost always equals its hold (input free, output <see cref="ExactOutputPrice"/> per million, an upstream that answers
 /// exactly max_tokens tokens), and unsettled holds expiring after <see cref="ReservationTimeoutSeconds"/>. Users, keys,
 /// plans and balances are then made through the management API, as an operator would.
 /// </summary>
 public sealed partial class AccountsFixture(IMessageSink diagnostics) : IAsyncLifetime
 {
-    public const int Offset = 10000;
+    /// <summary>
+    /// Clear of the other runs' offsets (11000 platform, 12000/13000 benchmarks, 14000 Redis, 14500 faults) and, like
+    /// them, keeps the 500xx gRPC ports above Linux's ephemeral range (10000 put them at 600xx, where an outgoing
+    /// connection already held one).
+    /// </summary>
+    public const int Offset = 12500;
 
     /// <summary>The bootstrap admin key (user <c>admin</c>, scopes chat and admin).</summary>
     public const string AdminKey = "sk-accounts_AccountsT3stsB00tstr4pK3yQ9w8E7r6T5";
