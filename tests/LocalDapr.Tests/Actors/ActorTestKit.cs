@@ -39,6 +39,9 @@ public sealed class ActorTestKit : IAsyncDisposable
 
     public RuntimeHarness Harness { get; }
 
+    /// <summary>The hosting app's instances (replicas share the app-id and the sidecar).</summary>
+    public List<TestApp> Replicas { get; } = [];
+
     public string SidecarUrl => Harness.HttpEndpoint(AppId);
 
     /// <param name="extraResources">More resource files for both apps (e.g. a Resiliency scoped to <see cref="CallerAppId"/>).</param>
@@ -48,6 +51,7 @@ public sealed class ActorTestKit : IAsyncDisposable
         TimeSpan? scanInterval = null,
         bool reentrant = false,
         Action<WebApplication>? mapAppEndpoints = null,
+        int replicas = 1,
         params (string Name, string Yaml)[] extraResources)
     {
         var options = new HarnessOptions();
@@ -64,28 +68,33 @@ public sealed class ActorTestKit : IAsyncDisposable
         try
         {
             var sidecar = harness.HttpEndpoint(AppId);
-            var app = await TestApp.StartAsync(
-                app =>
-                {
-                    app.MapActorsHandlers();
-                    mapAppEndpoints?.Invoke(app);
-                },
-                builder => builder.Services.AddActors(options =>
-                {
-                    options.Actors.RegisterActor<CounterActor>();
-                    options.HttpEndpoint = sidecar;
-                    options.ReentrancyConfig = new ActorReentrancyConfig { Enabled = reentrant };
-                    if (idleTimeout is { } idle)
+            for (var i = 0; i < replicas; i++)
+            {
+                var app = await TestApp.StartAsync(
+                    app =>
                     {
-                        options.ActorIdleTimeout = idle;
-                    }
+                        app.MapActorsHandlers();
+                        mapAppEndpoints?.Invoke(app);
+                    },
+                    builder => builder.Services.AddActors(options =>
+                    {
+                        options.Actors.RegisterActor<CounterActor>();
+                        options.HttpEndpoint = sidecar;
+                        options.ReentrancyConfig = new ActorReentrancyConfig { Enabled = reentrant };
+                        if (idleTimeout is { } idle)
+                        {
+                            options.ActorIdleTimeout = idle;
+                        }
 
-                    if (scanInterval is { } scan)
-                    {
-                        options.ActorScanInterval = scan;
-                    }
-                }));
-            harness.AddInstance(AppId, app);
+                        if (scanInterval is { } scan)
+                        {
+                            options.ActorScanInterval = scan;
+                        }
+                    }));
+                harness.AddInstance(AppId, app);
+                kit.Replicas.Add(app);
+            }
+
             var registry = harness.Runtime.Services.GetRequiredService<ActorTypeRegistry>();
             var registered = await Eventually.TrueAsync(() => Task.FromResult(registry.Find(ActorType) is not null), TimeSpan.FromSeconds(10));
             registered.Should().BeTrue("the runtime reads the actor types from GET /dapr/config when the app becomes ready");

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Dapr.Actors;
 using Dapr.Actors.Runtime;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace LocalDapr.Tests.Actors;
 
@@ -57,8 +59,11 @@ public sealed record PairRequest(string First, string Second, int SecondTtlSecon
 /// concurrent calls on one id would lose updates. Side effects the test cannot query through the actor (reminders,
 /// timers, deactivation) are recorded in <see cref="ActorSignals"/>.
 /// </summary>
-public sealed class CounterActor(ActorHost host) : Actor(host), ICounterActor, IRemindable
+public sealed class CounterActor(ActorHost host, IServer server) : Actor(host), ICounterActor, IRemindable
 {
+    /// <summary>The app port of the replica this activation runs in (recorded as <c>activated:{port}</c>).</summary>
+    private int Port => new Uri(server.Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+
     private const string CountKey = "count";
 
     public async Task<int> IncrementAsync()
@@ -138,6 +143,12 @@ public sealed class CounterActor(ActorHost host) : Actor(host), ICounterActor, I
     public Task ReceiveReminderAsync(string reminderName, byte[] state, TimeSpan dueTime, TimeSpan period)
     {
         ActorSignals.Record(Id.GetId(), $"reminder:{reminderName}:{string.Join(',', state)}");
+        return Task.CompletedTask;
+    }
+
+    protected override Task OnActivateAsync()
+    {
+        ActorSignals.Record(Id.GetId(), $"activated:{Port}");
         return Task.CompletedTask;
     }
 

@@ -9,7 +9,7 @@ namespace LocalDapr.Actors;
 /// An app status outside 200–399 counts as a failure for retries and breakers; once they give up, the app's last
 /// reply is returned unchanged (the caller sees the app's status, body and headers).
 /// </summary>
-internal sealed class ActorInvoker(IAppChannel channel, IResiliencyProvider resiliency, ActorLocks locks, ActorActivity activity)
+internal sealed class ActorInvoker(ActorPlacement placement, IResiliencyProvider resiliency, ActorLocks locks, ActorActivity activity)
 {
     public async Task<HttpResponseMessage> CallAsync(
         string callerAppId,
@@ -82,6 +82,7 @@ internal sealed class ActorInvoker(IAppChannel channel, IResiliencyProvider resi
         // Gone from the active set whatever the app answers: the next call activates it again, as in daprd.
         activity.Remove(actor);
         using var response = await SendAsync(type.AppId, type.AppId, actor, () => new HttpRequestMessage(HttpMethod.Delete, ActorPaths.Actor(actor)), cancellationToken);
+        placement.Forget(actor);
         return true;
     }
 
@@ -95,8 +96,7 @@ internal sealed class ActorInvoker(IAppChannel channel, IResiliencyProvider resi
             {
                 failed?.Dispose();
                 failed = null;
-                using var request = createRequest();
-                var response = await channel.SendAsync(hostAppId, request, HttpCompletionOption.ResponseContentRead, token);
+                var response = await SendToPlacedInstanceAsync(hostAppId, actor, createRequest, token);
                 var status = (int)response.StatusCode;
                 if (status is < 200 or > 399)
                 {
@@ -110,6 +110,28 @@ internal sealed class ActorInvoker(IAppChannel channel, IResiliencyProvider resi
         catch (StatusCodeException) when (failed is not null)
         {
             return failed;
+        }
+    }
+
+    /// <summary>
+    /// Sends to the instance the actor is placed on. If that instance refuses the connection (nothing was sent),
+    /// it has just left the rotation, so the actor is placed again and the request goes to the new instance.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendToPlacedInstanceAsync(string hostAppId, ActorKey actor, Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
+    {
+        for (var tried = 1; ; tried++)
+        {
+            var channel = placement.ChannelFor(hostAppId, actor)
+                ?? throw new HttpRequestException($"app {hostAppId} has no healthy instance", null, System.Net.HttpStatusCode.ServiceUnavailable);
+            using var request = createRequest();
+            try
+            {
+                return await channel.SendAsync(hostAppId, request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            }
+            catch (HttpRequestException ex) when (Channel.ConnectFailure.NothingSent(ex) && tried < Channel.ConnectFailure.MaxInstancesTried)
+            {
+                // The instance refused (and left the rotation) or was already out of it: place the actor again.
+            }
         }
     }
 }

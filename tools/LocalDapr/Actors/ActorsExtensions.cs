@@ -15,6 +15,7 @@ public static class ActorsExtensions
         services.AddSingleton<IAppReadyListener>(sp => sp.GetRequiredService<ActorTypeRegistry>());
         services.AddSingleton<ActorLocks>();
         services.AddSingleton<ActorActivity>();
+        services.AddSingleton<ActorPlacement>();
         services.AddSingleton<ActorInvoker>();
         services.AddSingleton<ActorStateStores>();
         services.AddSingleton<ActorState>();

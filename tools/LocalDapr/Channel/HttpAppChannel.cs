@@ -54,7 +54,11 @@ internal sealed class HttpAppChannel(AppInstanceRegistry registry, UpstreamInvok
         for (var tried = 1; ; tried++)
         {
             var endpoint = (pinned is null ? registry.Next(appId) : registry.IsHealthy(pinned) ? new AppEndpoint(pinned) : null)
-                ?? throw new HttpRequestException($"app {appId} has no healthy instance{(pinned is null ? null : $" on port {pinned.AppPort}")}", null, System.Net.HttpStatusCode.ServiceUnavailable);
+                ?? throw new HttpRequestException(
+                    HttpRequestError.ConnectionError, // nothing was sent: callers may place the request elsewhere
+                    $"app {appId} has no healthy instance{(pinned is null ? null : $" on port {pinned.AppPort}")}",
+                    null,
+                    System.Net.HttpStatusCode.ServiceUnavailable);
             request.RequestUri = new Uri(endpoint.BaseAddress + relative);
             try
             {
