@@ -44,6 +44,26 @@ public sealed class ApiKeyServiceTests(AuthSidecars sidecars)
     }
 
     [Fact]
+    public async Task Verifying_costs_one_state_read_and_nothing_else_whatever_the_outcome()
+    {
+        var counting = new CountingStateStore(sidecars.Store);
+        var keys = new ApiKeyService(counting, Pepper(), _time);
+        var created = await keys.CreateAsync(new NewKey(NewUser(), null, [KeyScopes.Chat], [], null), default);
+        await keys.RevokeAsync((await keys.CreateAsync(new NewKey(NewUser(), null, [KeyScopes.Chat], [], null), default)).Key.Id, default);
+        var (reads, bulk, commits) = (counting.Reads, counting.BulkReads, counting.Commits);
+
+        foreach (var key in new[] { created.ApiKey, created.ApiKey[..12] + new string('Z', 40), ApiKeyFormat.Generate() })
+        {
+            await keys.VerifyAsync(key, default);
+        }
+
+        await keys.VerifyAsync("sk-malformed", default);
+        counting.Reads.Should().Be(reads + 3, "one read per well-formed key, none for a malformed one");
+        counting.BulkReads.Should().Be(bulk);
+        counting.Commits.Should().Be(commits);
+    }
+
+    [Fact]
     public async Task Listing_shows_every_key_of_a_user_created_concurrently_without_secrets()
     {
         var userId = NewUser();
