@@ -57,6 +57,34 @@ public sealed class RunFileParserTests : IDisposable
     }
 
     [Fact]
+    public void Enabled_health_checks_probe_every_second_and_drop_after_two_failures_unless_set()
+    {
+        _dir.Dir("a");
+        var plan = Load("""
+            version: 1
+            common:
+              enableAppHealthCheck: true
+            apps:
+              - appID: fast
+                appDirPath: ./a
+              - appID: explicit
+                appDirPath: ./a
+                appHealthProbeInterval: 3
+                appHealthThreshold: 5
+              - appID: plain
+                appDirPath: ./a
+                enableAppHealthCheck: false
+            """);
+
+        var fast = plan.Apps.Single(a => a.AppId == "fast");
+        (fast.AppHealthProbeInterval, fast.AppHealthProbeTimeout, fast.AppHealthThreshold).Should().Be((TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(500), 2));
+        var explicitly = plan.Apps.Single(a => a.AppId == "explicit");
+        (explicitly.AppHealthProbeInterval, explicitly.AppHealthThreshold).Should().Be((TimeSpan.FromSeconds(3), 5));
+        var plain = plan.Apps.Single(a => a.AppId == "plain");
+        (plain.EnableAppHealthCheck, plain.AppHealthProbeInterval, plain.AppHealthThreshold).Should().Be((true, TimeSpan.FromSeconds(1), 2), "common's true wins over an entry's false, as the Dapr CLI merges booleans");
+    }
+
+    [Fact]
     public void A_directory_means_its_dapr_yaml_and_appID_defaults_to_the_base_name_of_appDirPath()
     {
         _dir.Dir("services/order-processor");
