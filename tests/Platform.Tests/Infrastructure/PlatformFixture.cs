@@ -29,6 +29,9 @@ public sealed class PlatformFixture(IMessageSink diagnostics) : IAsyncLifetime
     /// <summary>A slow stream (long reply, paced tokens) for cancellation tests.</summary>
     public const string FakeSlowModel = "fake-upstream-slow";
 
+    /// <summary>An upstream model with <c>deepseek-chat</c> registered as its fallback; the failover tests stop its server.</summary>
+    public const string FakeFailoverModel = "fake-upstream-failover";
+
     public const string FakeUpstreamModelName = "fake-model-v1";
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
@@ -47,6 +50,9 @@ public sealed class PlatformFixture(IMessageSink diagnostics) : IAsyncLifetime
         Reply = string.Join(' ', Enumerable.Range(1, 600).Select(i => $"word{i}")),
         TokenDelay = TimeSpan.FromMilliseconds(20),
     });
+
+    /// <summary>The server of <see cref="FakeFailoverModel"/>; tests that stop it start it again on <see cref="FakeUpstreamServer.Port"/>.</summary>
+    public FakeUpstreamServer UpstreamWithFallback { get; } = new(new FakeUpstreamOptions { Style = StreamStyle.OpenAi });
 
     /// <summary>A client for the public API (base address: the router).</summary>
     public HttpClient Http { get; } = new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
@@ -97,6 +103,7 @@ public sealed class PlatformFixture(IMessageSink diagnostics) : IAsyncLifetime
         await UpstreamOpenAi.DisposeAsync();
         await UpstreamDeepSeek.DisposeAsync();
         await UpstreamSlow.DisposeAsync();
+        await UpstreamWithFallback.DisposeAsync();
         _resources?.Dispose();
         Http.Dispose();
     }
@@ -138,6 +145,7 @@ public sealed class PlatformFixture(IMessageSink diagnostics) : IAsyncLifetime
         await UpstreamOpenAi.StartAsync();
         await UpstreamDeepSeek.StartAsync();
         await UpstreamSlow.StartAsync();
+        await UpstreamWithFallback.StartAsync();
         _resources = TestResources.Create(UpstreamOpenAi.BaseUrl);
 
         var environment = UpstreamModel.ToEnvironment(
@@ -145,6 +153,7 @@ public sealed class PlatformFixture(IMessageSink diagnostics) : IAsyncLifetime
             new UpstreamModel(FakeModel, TestResources.FakeEndpointName, FakeUpstreamModelName),
             new UpstreamModel(FakeDeepSeekModel, UpstreamDeepSeek.BaseUrl, FakeUpstreamModelName),
             new UpstreamModel(FakeSlowModel, UpstreamSlow.BaseUrl, FakeUpstreamModelName),
+            new UpstreamModel(FakeFailoverModel, UpstreamWithFallback.BaseUrl, FakeUpstreamModelName, FallbackModel: "deepseek-chat"),
         ]);
         environment["DEEPSEEK_BOOTSTRAP_KEY"] = ApiKey;
 

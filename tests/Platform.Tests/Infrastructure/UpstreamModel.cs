@@ -6,7 +6,8 @@ namespace Platform.Tests.Infrastructure;
 /// <param name="Id">The public model id clients use.</param>
 /// <param name="Endpoint">An HTTPEndpoint resource name or a base URL.</param>
 /// <param name="UpstreamName">The model name the upstream must receive.</param>
-public sealed record UpstreamModel(string Id, string Endpoint, string UpstreamName)
+/// <param name="FallbackModel">The model to fail over to when this one's upstream is down (none when null).</param>
+public sealed record UpstreamModel(string Id, string Endpoint, string UpstreamName, string? FallbackModel = null)
 {
     /// <summary><c>Models__Registry__N__...</c> entries, numbered after the registry entries the appsettings already hold.</summary>
     public static Dictionary<string, string> ToEnvironment(IReadOnlyList<UpstreamModel> models)
@@ -21,6 +22,10 @@ public sealed record UpstreamModel(string Id, string Endpoint, string UpstreamNa
             env[prefix + "Backend__Kind"] = "openai";
             env[prefix + "Backend__Endpoint"] = models[i].Endpoint;
             env[prefix + "Backend__UpstreamModel"] = models[i].UpstreamName;
+            if (models[i].FallbackModel is { } fallback)
+            {
+                env[prefix + "FallbackModel"] = fallback;
+            }
         }
 
         return env;
