@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapr.Actors.Runtime;
 using DeepSeek.Dapr.Contracts.Events;
 using DeepSeek.Dapr.Contracts.Internal;
@@ -177,7 +178,7 @@ public sealed partial class UserAccountActor(
         var lines = new List<UsageLine>();
         foreach (var iso in await LedgerDaysAsync())
         {
-            var day = DateOnly.ParseExact(iso, UsageLedger.DayFormat, System.Globalization.CultureInfo.InvariantCulture);
+            var day = DateOnly.ParseExact(iso, UsageLedger.DayFormat, CultureInfo.InvariantCulture);
             if (day >= query.From && day <= query.To && await LedgerAsync(day) is { } ledger)
             {
                 lines.AddRange(UsageLedger.Lines(day, ledger, query.KeyId));

@@ -6,6 +6,8 @@ using DeepSeek.Dapr.Users.Actors;
 using DeepSeek.Dapr.Users.Events;
 using DeepSeek.Dapr.Users.Plans;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace DeepSeek.Dapr.Users.Apis;
 
@@ -43,7 +45,7 @@ public static class UsersApi
     }
 
     public static async Task<Results<Created<UserInfo>, BadRequest<ErrorResponse>, Conflict<ErrorResponse>>> CreateAsync(
-        CreateUserRequest request, UserAccounts accounts, UserIndex index, PlanCatalog plans, Microsoft.Extensions.Options.IOptions<UsersOptions> options, CancellationToken ct)
+        CreateUserRequest request, UserAccounts accounts, UserIndex index, PlanCatalog plans, IOptions<UsersOptions> options, CancellationToken ct)
     {
         var id = string.IsNullOrEmpty(request.Id) ? $"user-{Guid.NewGuid():N}"[..21] : request.Id;
         if (!Identifiers.IsValidUserId(id))
@@ -126,7 +128,7 @@ public static class UsersApi
         await FindAsync(userId, accounts, ct) is { } account ? TypedResults.Ok(AccountViews.ToBalance(account)) : TypedResults.NotFound(UnknownUser(userId));
 
     public static async Task<Results<Ok<UsageReport>, NotFound<ErrorResponse>, BadRequest<ErrorResponse>>> UsageAsync(
-        string userId, string? from, string? to, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "key_id")] string? keyId,
+        string userId, string? from, string? to, [FromQuery(Name = "key_id")] string? keyId,
         UserAccounts accounts, TimeProvider time, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
