@@ -1,5 +1,6 @@
 using DeepSeek.Dapr.Auth.Apis;
 using DeepSeek.Dapr.Auth.Keys;
+using DeepSeek.Dapr.Auth.Secrets;
 using DeepSeek.Dapr.Auth.Tokens;
 using DeepSeek.Dapr.Contracts;
 using DeepSeek.Dapr.ServiceDefaults.Hosting;
@@ -20,6 +21,7 @@ public static class AuthExtensions
         builder.Services.AddSingleton<IJwtSigningKey, SecretStoreJwtSigningKey>();
         builder.Services.AddSingleton<ApiKeyService>();
         builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddStartupTask<SecretsWarmupTask>();
         builder.Services.AddStartupTask<BootstrapKeyTask>();
         return builder;
     }
