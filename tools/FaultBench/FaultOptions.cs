@@ -14,6 +14,7 @@ internal sealed record FaultOptions(
     TimeSpan After,
     TimeSpan SettleLimit,
     TimeSpan RequestTimeout,
+    int Users,
     bool Short,
     IReadOnlyList<FaultSpec> Faults,
     string OutputDirectory,
@@ -25,7 +26,7 @@ internal sealed record FaultOptions(
 
     public const string Usage =
         "usage: fault-bench [--short] [--rate N (req/s; 200, short 100)] [--down S (30, short 7)] [--lead S (5, short 1)] " +
-        "[--after S (15, short 3)] [--settle S (max wait for usage to settle; 90, short 20)] [--timeout S (client timeout; 60, short 30)] " +
+        "[--after S (15, short 3)] [--settle S (max wait for usage to settle; 90, short 20)] [--timeout S (client timeout; 60, short 30)] [--users N (users the load is spread over, one key each; 8)] " +
         "[--apps auth,users,... (default: all; gateway-ai = one instance)] [--out DIR (default artifacts/faults)] " +
         "[--repo DIR] [--port-offset N (default 15000, at most 15500)]";
 
@@ -40,6 +41,7 @@ internal sealed record FaultOptions(
             After: Seconds(isShort ? 3 : 15),
             SettleLimit: Seconds(isShort ? 20 : 90),
             RequestTimeout: Seconds(isShort ? 30 : 60),
+            Users: 8,
             Short: isShort,
             Faults: FaultSpec.All,
             OutputDirectory: "",
@@ -64,6 +66,7 @@ internal sealed record FaultOptions(
                 "--after" => options with { After = Seconds(Number(name, value, 1, 600)) },
                 "--settle" => options with { SettleLimit = Seconds(Number(name, value, 1, 3600)) },
                 "--timeout" => options with { RequestTimeout = Seconds(Number(name, value, 1, 3600)) },
+                "--users" => options with { Users = Number(name, value, 1, 100) },
                 "--apps" => options with { Faults = FaultSpec.Parse(value) },
                 "--port-offset" => options with { PortOffset = Number(name, value, 1, MaxPortOffset) },
                 "--out" or "--repo" => options,

@@ -1,47 +1,43 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using DeepSeek.Dapr.Contracts;
-using DeepSeek.Dapr.Contracts.Internal;
+using System.Text.Json.Nodes;
 
 namespace FaultBench;
 
 /// <summary>
-/// The keys the load uses: the bootstrap key and a few more for the same user, created through auth's internal API
-/// by way of a sidecar (service invocation, as gateway-platform would). The suite uses every one of them before the
+/// The keys the load uses: one per user, for several users on the unlimited plan, created through the management API
+/// (router → gateway-platform) with the bootstrap admin key. Spreading the load over users keeps one user's account
+/// actor (one call at a time per user) from being the limit the run measures. The suite uses every key before the
 /// first fault, so each gateway-ai instance holds a positive decision for each when auth or users go down.
 /// </summary>
 internal static class KnownKeys
 {
-    public static async Task<IReadOnlyList<string>> CreateAsync(HttpClient http, Uri sidecar, string bootstrapKey, int extra)
+    public const decimal GrantedBalance = 1000m;
+
+    public static async Task<IReadOnlyList<string>> CreateAsync(HttpClient http, Uri routerUrl, string adminKey, int users)
     {
-        var owner = await OwnerOfAsync(http, sidecar, bootstrapKey);
-        var keys = new List<string> { bootstrapKey };
-        for (var i = 1; i <= extra; i++)
+        var run = Guid.NewGuid().ToString("N")[..6];
+        var keys = new List<string>();
+        for (var i = 1; i <= users; i++)
         {
-            using var response = await http.PostAsync(new Uri(sidecar, "/v1.0/invoke/auth/method/internal/keys"),
-                JsonContent.Create(new CreateApiKeyRequest(owner, $"fault-suite-{i}"), ContractsJsonContext.Default.CreateApiKeyRequest));
-            await EnsureSuccessAsync(response, "creating a key");
-            var created = await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.CreatedApiKey)
-                ?? throw new InvalidOperationException("auth answered an empty key");
-            keys.Add(created.ApiKey);
+            var userId = $"fault-{run}-{i}";
+            await PostAsync(http, new Uri(routerUrl, "/v1/admin/users"), adminKey,
+                new JsonObject { ["id"] = userId, ["name"] = $"Fault suite user {i}", ["plan"] = "unlimited", ["granted_balance"] = GrantedBalance });
+            var created = await PostAsync(http, new Uri(routerUrl, $"/v1/admin/users/{userId}/keys"), adminKey, new JsonObject { ["name"] = "fault-suite" });
+            keys.Add(created?["api_key"]?.GetValue<string>() ?? throw new InvalidOperationException($"no api_key in the reply for {userId}"));
         }
 
         return keys;
     }
 
-    private static async Task<string> OwnerOfAsync(HttpClient http, Uri sidecar, string apiKey)
+    private static async Task<JsonNode?> PostAsync(HttpClient http, Uri url, string adminKey, JsonObject body)
     {
-        using var response = await http.PostAsync(new Uri(sidecar, "/v1.0/invoke/auth/method/internal/keys/verify"),
-            JsonContent.Create(new KeyVerificationRequest(apiKey), ContractsJsonContext.Default.KeyVerificationRequest));
-        await EnsureSuccessAsync(response, "verifying the bootstrap key");
-        var result = await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.KeyVerificationResult);
-        return result is { Valid: true, UserId: { } user } ? user : throw new InvalidOperationException($"auth refused the bootstrap key ({result?.Reason})");
-    }
-
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string what)
-    {
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"{what} through the sidecar answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode
+            ? JsonNode.Parse(text)
+            : throw new InvalidOperationException($"POST {url.AbsolutePath} answered {(int)response.StatusCode}: {text}");
     }
 }

@@ -49,10 +49,10 @@ static async Task<int> RunAsync(FaultOptions options, Action<string> progress)
         Timeout = Timeout.InfiniteTimeSpan,
     };
     using var control = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-    var keys = await KnownKeys.CreateAsync(control, Sidecar("router"), PlatformSession.BootstrapKey, extra: 3);
+    var keys = await KnownKeys.CreateAsync(control, session.Platform.RouterUrl, PlatformSession.BootstrapKey, options.Users);
     var gatewayInstances = apps.Single(a => a.AppId == "gateway-ai").Instances;
     int? gatewayInstance = gatewayInstances.Count > 1 ? gatewayInstances[^1].AppPort : null;
-    progress($"platform ready; {keys.Count} keys; gateway-ai instances on {string.Join(", ", gatewayInstances.Select(i => i.AppPort))}");
+    progress($"platform ready; {keys.Count} users with a key each; gateway-ai instances on {string.Join(", ", gatewayInstances.Select(i => i.AppPort))}");
 
     var plannedSeconds = options.WarmUp + (options.Faults.Count * (options.LeadIn + options.Down + options.After + TimeSpan.FromSeconds(120)));
     var load = new FaultLoad(http, session.ChatUrl, keys, options.Rate, options.RequestTimeout, plannedSeconds);
@@ -76,7 +76,7 @@ static async Task<int> RunAsync(FaultOptions options, Action<string> progress)
     var owed = records.Where(r => r.OwesUsage).GroupBy(r => r.Phase)
         .ToDictionary(g => g.Key < 0 ? PlatformSession.WarmUpModel : options.Faults[g.Key].Model, g => (long)g.Count());
     progress($"load stopped after {records.Count} requests; waiting for usage to settle (at most {options.SettleLimit.TotalSeconds:0} s)");
-    var audit = new UsageAudit(control, session.Platform.RouterUrl, PlatformSession.BootstrapKey, Sidecar("monitoring"));
+    var audit = new UsageAudit(control, session.Platform.RouterUrl, keys, Sidecar("monitoring"));
     var (usage, settleSeconds) = await audit.SettleAsync(owed, options.SettleLimit, TimeSpan.FromSeconds(Math.Min(10, options.SettleLimit.TotalSeconds)));
 
     var notes = new List<string>(suite.Notes);

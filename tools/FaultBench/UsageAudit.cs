@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using DeepSeek.Dapr.Contracts;
+using DeepSeek.Dapr.Contracts.Internal;
 
 namespace FaultBench;
 
@@ -20,10 +21,10 @@ internal sealed record UsageCounts(IReadOnlyDictionary<string, long>? Charged, I
 
 /// <summary>
 /// Reads what the platform recorded once the load is over: users' ledger through the public <c>GET /v1/usage</c>
-/// (the keys' owner, by day and model) and monitoring's <c>/internal/metrics/summary</c> through its sidecar
+/// (each key's owner, by day and model, summed over the users) and monitoring's <c>/internal/metrics/summary</c> through its sidecar
 /// (all-time totals by model). The run's data folder is fresh, so both start from zero.
 /// </summary>
-internal sealed class UsageAudit(HttpClient http, Uri routerUrl, string apiKey, Uri monitoringSidecar)
+internal sealed class UsageAudit(HttpClient http, Uri routerUrl, IReadOnlyList<string> apiKeys, Uri monitoringSidecar)
 {
     /// <summary>
     /// Polls until both match what is owed, or nothing changed for <paramref name="quiet"/>, or <paramref name="limit"/>:
@@ -59,13 +60,19 @@ internal sealed class UsageAudit(HttpClient http, Uri routerUrl, string apiKey, 
 
     private async Task<IReadOnlyDictionary<string, long>> ReadChargedAsync()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(routerUrl, "/v1/usage"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        using var response = await http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        var report = await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.UsageReport)
-            ?? throw new InvalidOperationException("empty usage report");
-        return report.Lines.GroupBy(l => l.Model).ToDictionary(g => g.Key, g => g.Sum(l => l.Requests));
+        var lines = new List<UsageLine>();
+        foreach (var apiKey in apiKeys)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(routerUrl, "/v1/usage"));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+            using var response = await http.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            var report = await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.UsageReport)
+                ?? throw new InvalidOperationException("empty usage report");
+            lines.AddRange(report.Lines);
+        }
+
+        return lines.GroupBy(l => l.Model).ToDictionary(g => g.Key, g => g.Sum(l => l.Requests));
     }
 
     private async Task<IReadOnlyDictionary<string, long>> ReadCountedAsync()
