@@ -31,6 +31,7 @@ public class UsersActorApp : IAsyncLifetime
     private LocalDaprRuntime? _runtime;
     private WebApplicationFactory<UsersOptions>? _factory;
     private DaprClient? _probeDapr;
+    private AppInstance? _usersInstance;
     private readonly Dictionary<string, SidecarDefinition> _sidecars = new(StringComparer.Ordinal);
 
     public HttpClient Client { get; private set; } = null!;
@@ -84,6 +85,25 @@ public class UsersActorApp : IAsyncLifetime
         Probe = await AccountChangedProbe.StartAsync();
         Join(new AppInstance(ProbeAppId, Probe.Port));
 
+        await StartUsersAsync();
+    }
+
+    /// <summary>
+    /// Stops the users app and starts a fresh process-equivalent (new container, new port, empty actor caches) on the
+    /// same sidecar and store: what survives is only what the actor saved.
+    /// </summary>
+    public async Task RestartUsersAsync()
+    {
+        Client.Dispose();
+        var old = _usersInstance!;
+        _runtime!.Instances.SetHealthy(old, false);
+        _runtime.Instances.Unregister(old);
+        await _factory!.DisposeAsync();
+        await StartUsersAsync();
+    }
+
+    private async Task StartUsersAsync()
+    {
         var port = FreePort();
         _factory = new WebApplicationFactory<UsersOptions>().WithWebHostBuilder(b =>
         {
@@ -103,7 +123,8 @@ public class UsersActorApp : IAsyncLifetime
         _factory.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         _factory.StartServer();
         Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        Join(new AppInstance(AppIds.Users, port));
+        _usersInstance = new AppInstance(AppIds.Users, port);
+        Join(_usersInstance);
 
         // The bootstrap user is created through its actor: once it exists, the runtime hosts the actor type.
         var bootstrap = await Eventually.ValueAsync(
@@ -196,3 +217,6 @@ public sealed class ShortHoldsUsersApp : UsersActorApp
         new("Users:ReservationSweepSeconds", "1"),
     ];
 }
+
+/// <summary>A users app of its own, which a test restarts (other classes keep their app running).</summary>
+public sealed class RestartableUsersApp : UsersActorApp;
