@@ -79,6 +79,14 @@ public sealed class ManagementApiTests(AccountsFixture platform)
         // The user's own view, with its own key, matches the admin's.
         using var own = await platform.Http.SendAsync(AccountsFixture.Request(HttpMethod.Get, "/user/balance", key));
         (await ApiAssertions.ReadJsonAsync(own, HttpStatusCode.OK))["balance_infos"]![0]!["total_balance"]!.GetValue<string>().Should().Be("3.50");
+        using var chat = await platform.ChatAsync(key, "deepseek-chat", 4);
+        await ApiAssertions.ReadJsonAsync(chat, HttpStatusCode.OK);
+        (await Eventually.TrueWithinAsync(TimeSpan.FromSeconds(30), async () =>
+        {
+            using var usage = await platform.Http.SendAsync(AccountsFixture.Request(HttpMethod.Get, "/usage", key));
+            var report = await ApiAssertions.ReadJsonAsync(usage, HttpStatusCode.OK);
+            return report["user_id"]!.GetValue<string>() == user && report["lines"]!.AsArray().Count == 1;
+        })).Should().BeTrue("the user's own usage shows its one chat");
     }
 
     [Fact]
