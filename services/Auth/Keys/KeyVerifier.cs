@@ -23,7 +23,7 @@ public static class KeyVerifier
     /// A wrong secret for an existing prefix answers <c>unknown</c>, like a prefix that does not exist, so callers
     /// cannot tell a guessed prefix from a guessed key. The hash is compared before revocation/expiry are reported,
     /// so only the holder of the real key learns that it was revoked or expired. An unknown prefix still costs one
-    /// HMAC (against a random stand-in), so the answer time does not tell whether a prefix exists either.
+    /// HMAC (against a random stand-in), so auth's own work is the same either way (the store's read time may differ).
     /// </summary>
     public static KeyVerificationResult Verify(string apiKey, ApiKeyRecord? record, ReadOnlySpan<byte> pepper, DateTimeOffset now)
     {
