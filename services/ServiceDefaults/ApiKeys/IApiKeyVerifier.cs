@@ -3,8 +3,9 @@ using DeepSeek.Dapr.Contracts.Internal;
 namespace DeepSeek.Dapr.ServiceDefaults.ApiKeys;
 
 /// <summary>
-/// Checks an API key. Small on purpose: a decorator that serves recent positive decisions from the cache store while
-/// auth is down (issue "Resilience", fallback 1) wraps this without touching the callers.
+/// Checks an API key with auth. Small on purpose: gateway-ai puts its in-memory decision cache in front of it
+/// (<c>Decisions/KeyDecisions</c>: fresh decisions skip auth, stale ones stand in while auth is down) without
+/// touching this contract or the other callers.
 /// </summary>
 public interface IApiKeyVerifier
 {
