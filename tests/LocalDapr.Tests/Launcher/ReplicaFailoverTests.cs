@@ -51,7 +51,7 @@ public sealed class ReplicaFailoverTests : IDisposable
         }
 
         AssertNoFailureAfterGrace(calls, killedAt);
-        calls.Where(c => c.At > killedAt + Grace && c.At < killedAt + TimeSpan.FromSeconds(3)).Should()
+        calls.Where(c => c.Started > killedAt + Grace && c.At < killedAt + TimeSpan.FromSeconds(3)).Should()
             .NotBeEmpty().And.OnlyContain(c => c.Port == port1, "only the surviving replica answers while the other is dead");
         rejoined.Should().BeTrue("the restarted replica is probed healthy and gets traffic again");
     }
@@ -131,7 +131,7 @@ public sealed class ReplicaFailoverTests : IDisposable
 
     private static void AssertNoFailureAfterGrace(IReadOnlyList<SteadyLoad.Call> calls, TimeSpan faultAt)
     {
-        var late = calls.Where(c => c.At > faultAt + Grace).ToArray();
+        var late = calls.Where(c => c.Started > faultAt + Grace).ToArray();
         late.Should().HaveCountGreaterThan(20, "the load kept running through the fault");
         late.Where(c => !c.Ok).Should().BeEmpty("a dead replica is skipped within a second of the fault");
     }

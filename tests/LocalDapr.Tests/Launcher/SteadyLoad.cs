@@ -22,7 +22,9 @@ internal sealed class SteadyLoad : IAsyncDisposable
         _workers = Enumerable.Range(0, workers).Select(_ => Task.Run(() => RunAsync(url))).ToArray();
     }
 
-    public sealed record Call(TimeSpan At, bool Ok, int? Port, string? Error);
+    /// <param name="Started">When the call was sent (a call in flight when a fault hits may fail later than the fault).</param>
+    /// <param name="At">When it completed.</param>
+    public sealed record Call(TimeSpan Started, TimeSpan At, bool Ok, int? Port, string? Error);
 
     public TimeSpan Now => _clock.Elapsed;
 
@@ -77,13 +79,14 @@ internal sealed class SteadyLoad : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             Call call;
+            var started = _clock.Elapsed;
             try
             {
                 using var response = await _http.PostAsync(url, new StringContent("x"), _stop.Token);
                 var text = await response.Content.ReadAsStringAsync(_stop.Token);
                 call = response.IsSuccessStatusCode
-                    ? new Call(_clock.Elapsed, true, JsonDocument.Parse(text).RootElement.GetProperty("port").GetInt32(), null)
-                    : new Call(_clock.Elapsed, false, null, $"{(int)response.StatusCode} {text}");
+                    ? new Call(started, _clock.Elapsed, true, PortOf(text), null)
+                    : new Call(started, _clock.Elapsed, false, null, $"{(int)response.StatusCode} {text}");
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
@@ -91,7 +94,7 @@ internal sealed class SteadyLoad : IAsyncDisposable
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                call = new Call(_clock.Elapsed, false, null, ex.Message);
+                call = new Call(started, _clock.Elapsed, false, null, ex.Message);
             }
 
             lock (_calls)
@@ -102,5 +105,11 @@ internal sealed class SteadyLoad : IAsyncDisposable
             // A steady pace rather than a flood: the point is continuity, and the machine is shared.
             await Task.Delay(5, CancellationToken.None);
         }
+    }
+
+    private static int PortOf(string echoReply)
+    {
+        using var reply = JsonDocument.Parse(echoReply);
+        return reply.RootElement.GetProperty("port").GetInt32();
     }
 }

@@ -11,7 +11,7 @@ internal sealed class HttpAppChannel(AppInstanceRegistry registry, UpstreamInvok
         SendAsync(appId, null, request, completion, cancellationToken);
 
     /// <param name="pinned">When set, only this instance is used (no round robin).</param>
-    private Task<HttpResponseMessage> SendAsync(string appId, AppInstance? pinned, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    private Task<HttpResponseMessage> SendAsync(string appId, AppEndpoint? pinned, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         var relative = request.RequestUri is { IsAbsoluteUri: true } absolute ? absolute.PathAndQuery : request.RequestUri?.OriginalString ?? "/";
         if (!relative.StartsWith('/'))
@@ -48,15 +48,15 @@ internal sealed class HttpAppChannel(AppInstanceRegistry registry, UpstreamInvok
     /// Round robin over the healthy instances; an instance that refuses the connection is taken out of rotation
     /// and the same request goes to the next one (the runtime's requests have buffered bodies, so resending is safe).
     /// </summary>
-    private async Task<HttpResponseMessage> SendCoreAsync(string appId, AppInstance? pinned, string relative, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendCoreAsync(string appId, AppEndpoint? pinned, string relative, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         for (var tried = 1; ; tried++)
         {
-            var endpoint = (pinned is null ? registry.Next(appId) : registry.IsHealthy(pinned) ? new AppEndpoint(pinned) : null)
+            var endpoint = (pinned is null ? registry.Next(appId) : registry.IsHealthy(pinned.Instance) ? pinned : null)
                 ?? throw new HttpRequestException(
                     HttpRequestError.ConnectionError, // nothing was sent: callers may place the request elsewhere
-                    $"app {appId} has no healthy instance{(pinned is null ? null : $" on port {pinned.AppPort}")}",
+                    $"app {appId} has no healthy instance{(pinned is null ? null : $" on port {pinned.Instance.AppPort}")}",
                     null,
                     System.Net.HttpStatusCode.ServiceUnavailable);
             request.RequestUri = new Uri(endpoint.BaseAddress + relative);
@@ -81,8 +81,10 @@ internal sealed class HttpAppChannel(AppInstanceRegistry registry, UpstreamInvok
 
     private sealed class InstanceChannel(HttpAppChannel owner, AppInstance instance) : IAppChannel
     {
+        private readonly AppEndpoint _endpoint = new(instance);
+
         public Task<HttpResponseMessage> SendAsync(string appId, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken) =>
-            owner.SendAsync(instance.AppId, instance, request, completion, cancellationToken);
+            owner.SendAsync(instance.AppId, _endpoint, request, completion, cancellationToken);
 
         public bool IsAvailable(string appId) => owner.IsHealthy(instance);
 

@@ -231,6 +231,12 @@ internal sealed partial class AppRunner(
             return;
         }
 
+        // Routing first, then the log line: whoever reads "healthy again" may call the app at once.
+        if (Instance is { } instance)
+        {
+            registry.SetHealthy(instance, healthy);
+        }
+
         if (healthy && ReadyAfter is null)
         {
             ReadyAfter = sinceStart;
@@ -242,11 +248,6 @@ internal sealed partial class AppRunner(
         else
         {
             LogUnhealthy(logger, spec.DisplayName, spec.AppHealthThreshold, $"http://{Instance?.Host}:{spec.AppPort}{spec.AppHealthCheckPath}");
-        }
-
-        if (Instance is { } instance)
-        {
-            registry.SetHealthy(instance, healthy);
         }
 
         State = healthy ? AppState.Healthy : AppState.Unhealthy;
