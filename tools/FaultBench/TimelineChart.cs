@@ -11,14 +11,15 @@ internal static class TimelineChart
     public static void Save(FaultReport report, string path)
     {
         var plot = new Plot();
-        foreach (var fault in report.Faults)
+        for (var i = 0; i < report.Faults.Count; i++)
         {
+            var fault = report.Faults[i];
             var span = plot.Add.HorizontalSpan(fault.Timing.StopIssued, fault.Timing.Healthy);
             span.FillStyle.Color = Color.FromHex("#f4a261").WithAlpha(0.25);
             span.LineStyle.Width = 0;
-            var label = plot.Add.Text(fault.Fault, fault.Timing.StopIssued, report.Rate * 1.15);
-            label.LabelFontSize = 10;
-            label.LabelRotation = -90;
+            // Names alternate between two heights so neighbouring short windows do not overwrite each other.
+            var label = plot.Add.Text(fault.Fault, fault.Timing.StopIssued, report.Rate * (i % 2 == 0 ? 1.27 : 1.19));
+            label.LabelFontSize = 11;
         }
 
         double[] seconds = [.. report.Timeline.Select(p => (double)p.Second)];
