@@ -119,16 +119,17 @@ public sealed class InvocationResiliencyTests
         }));
         await using var harness = await StartAsync(target, Resiliency("""
                 timeouts:
-                  short: 300ms
+                  short: 500ms
                 retries:
-                  again: { duration: 10ms, maxRetries: 1 }
+                  again: { duration: 10ms, maxRetries: 3 }
             """, "{ timeout: short, retry: again }"));
 
         using var response = await harness.CreateInvokeHttpClient("caller").GetAsync("http://target/slow-once");
 
+        // A timeout over all attempts would fail the call; on a loaded machine a later attempt may time out too.
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).Should().Be("fast");
-        attempts.Should().Be(2);
+        attempts.Should().BeInRange(2, 4);
     }
 
     [Fact]
