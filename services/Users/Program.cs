@@ -16,6 +16,7 @@ app.MapQuotaApi();
 app.MapUsersApi();
 app.MapPlansApi();
 app.MapUsageRecordedHandler();
+app.MapAccountChangedHandler();
 app.Run();
 
 public partial class Program;

@@ -8,7 +8,8 @@ namespace DeepSeek.Dapr.Users.Plans;
 /// The plans: the configured ones (<c>Users:Plans</c>) overlaid by those edited at runtime, which live in one
 /// <c>users-db</c> document (<c>plans</c>). Every reservation needs its user's plan, so the merged set is kept in
 /// memory and re-read only when older than <see cref="UsersOptions.PlanRefreshSeconds"/> (another users instance may
-/// have edited it); an edit here replaces the copy at once.
+/// have edited it, and its account-changed broadcast for <c>*</c> makes this copy stale at once); an edit here
+/// replaces the copy at once.
 /// </summary>
 public sealed partial class PlanCatalog(IJsonStateStore store, IOptions<UsersOptions> options, TimeProvider time, ILogger<PlanCatalog> logger)
 {
@@ -45,6 +46,15 @@ public sealed partial class PlanCatalog(IJsonStateStore store, IOptions<UsersOpt
         }, cancellationToken);
         _snapshot = new Snapshot(Merge(stored), time.GetUtcNow());
         return plan;
+    }
+
+    /// <summary>Makes the next read go to the store (another users instance edited a plan).</summary>
+    public void Invalidate()
+    {
+        if (_snapshot is { } current)
+        {
+            _snapshot = current with { LoadedAt = DateTimeOffset.MinValue };
+        }
     }
 
     public static PlanInfo ToInfo(string name, PlanOptions plan) =>

@@ -98,6 +98,33 @@ public sealed class UsersApiTests(UsersActorApp app) : IClassFixture<UsersActorA
     }
 
     [Fact]
+    public async Task A_plan_edited_by_another_instance_applies_here_once_its_broadcast_arrives()
+    {
+        var name = "remote-" + Guid.NewGuid().ToString("n")[..6];
+        (await Client.GetFromJsonAsync("/internal/plans", ContractsJsonContext.Default.ListPlanInfo))!.Select(p => p.Name).Should().NotContain(name);
+
+        // Another users instance's edit: the plans document in users-db changes, then its broadcast arrives.
+        var bytes = await app.UsersDapr.GetByteStateAsync(Components.UsersDb, DeepSeek.Dapr.Users.Plans.PlanCatalog.StateKey);
+        var stored = bytes.IsEmpty
+            ? new Dictionary<string, PlanInfo>()
+            : JsonSerializer.Deserialize(bytes.Span, DeepSeek.Dapr.Users.UsersJsonContext.Default.DictionaryStringPlanInfo)!;
+        stored[name] = new PlanInfo(name, 1, 0, 0, 0, []);
+        var json = JsonSerializer.SerializeToUtf8Bytes(stored, DeepSeek.Dapr.Users.UsersJsonContext.Default.DictionaryStringPlanInfo);
+        await app.UsersDapr.SaveByteStateAsync(Components.UsersDb, DeepSeek.Dapr.Users.Plans.PlanCatalog.StateKey, json);
+        (await Client.GetFromJsonAsync("/internal/plans", ContractsJsonContext.Default.ListPlanInfo))!.Select(p => p.Name)
+            .Should().NotContain(name, "this instance serves its copy until it is told or the copy ages (the test clock stands still)");
+
+        var changed = JsonSerializer.SerializeToUtf8Bytes(new AccountChanged("*", "plan-limits:" + name, DateTimeOffset.UtcNow), ContractsJsonContext.Default.AccountChanged);
+        await app.ProbeDapr.PublishByteEventAsync(Components.Broadcast, Topics.AccountChanged, changed, "application/json");
+
+        var plans = await Eventually.ValueAsync(
+            async () => (await Client.GetFromJsonAsync("/internal/plans", ContractsJsonContext.Default.ListPlanInfo))!,
+            list => list.Any(p => p.Name == name),
+            Delivery);
+        plans.Should().Contain(p => p.Name == name && p.RequestsPerMinute == 1);
+    }
+
+    [Fact]
     public async Task A_usage_event_published_twice_through_pubsub_is_charged_once_and_shows_in_balance_and_usage()
     {
         var userId = await app.CreateUserAsync(granted: 1m, plan: "default");

@@ -31,6 +31,7 @@ public class UsersActorApp : IAsyncLifetime
     private LocalDaprRuntime? _runtime;
     private WebApplicationFactory<UsersOptions>? _factory;
     private DaprClient? _probeDapr;
+    private DaprClient? _usersDapr;
     private AppInstance? _usersInstance;
     private readonly Dictionary<string, SidecarDefinition> _sidecars = new(StringComparer.Ordinal);
 
@@ -43,6 +44,9 @@ public class UsersActorApp : IAsyncLifetime
 
     /// <summary>DaprClient of the probe's sidecar (publishes as gateway-ai does).</summary>
     public DaprClient ProbeDapr => _probeDapr!;
+
+    /// <summary>DaprClient of the users sidecar: writes to users-db as another users instance would.</summary>
+    public DaprClient UsersDapr => _usersDapr!;
 
     protected virtual bool UseFixedTime => true;
 
@@ -82,6 +86,10 @@ public class UsersActorApp : IAsyncLifetime
             .UseGrpcEndpoint($"http://127.0.0.1:{_sidecars[ProbeAppId].GrpcPort}")
             .Build();
 
+        _usersDapr = new DaprClientBuilder()
+            .UseHttpEndpoint(HttpEndpoint(AppIds.Users))
+            .UseGrpcEndpoint($"http://127.0.0.1:{_sidecars[AppIds.Users].GrpcPort}")
+            .Build();
         Probe = await AccountChangedProbe.StartAsync();
         Join(new AppInstance(ProbeAppId, Probe.Port));
 
@@ -169,6 +177,7 @@ public class UsersActorApp : IAsyncLifetime
         }
 
         _probeDapr?.Dispose();
+        _usersDapr?.Dispose();
         if (_runtime is not null)
         {
             await _runtime.DisposeAsync();
