@@ -39,6 +39,7 @@ public static class AccountingExtensions
         services.AddSingleton<AccountGate>();
         services.AddSingleton<KeyDecisionCache>();
         services.AddSingleton<KeyDecisions>();
+        services.AddSingleton<DecisionMetrics>();
         services.DecorateModelCatalogWithCache();
         return builder;
     }

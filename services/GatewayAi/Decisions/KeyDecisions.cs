@@ -10,7 +10,7 @@ namespace DeepSeek.Dapr.GatewayAi.Decisions;
 /// decision stand in. A key auth has never confirmed to this replica still gets the unavailable error (a 503), never
 /// a 401: we cannot know.
 /// </summary>
-public sealed class KeyDecisions(IApiKeyVerifier auth, KeyDecisionCache cache)
+public sealed class KeyDecisions(IApiKeyVerifier auth, KeyDecisionCache cache, DecisionMetrics metrics)
 {
     private static readonly KeyVerificationResult Expired = new(false, Reason: "expired");
 
@@ -21,9 +21,9 @@ public sealed class KeyDecisions(IApiKeyVerifier auth, KeyDecisionCache cache)
         switch (age)
         {
             case DecisionAge.Fresh:
-                return new KeyDecision(cached!, KeyDecisionSource.Fresh);
+                return Decided(new KeyDecision(cached!, KeyDecisionSource.Fresh));
             case DecisionAge.KeyExpired:
-                return new KeyDecision(Expired, KeyDecisionSource.Fresh);
+                return Decided(new KeyDecision(Expired, KeyDecisionSource.Fresh));
         }
 
         var epoch = cache.Epoch;
@@ -34,11 +34,17 @@ public sealed class KeyDecisions(IApiKeyVerifier auth, KeyDecisionCache cache)
         }
         catch (DownstreamUnavailableException) when (age == DecisionAge.Stale && !cancellationToken.IsCancellationRequested)
         {
-            return new KeyDecision(cached!, KeyDecisionSource.StaleFallback);
+            return Decided(new KeyDecision(cached!, KeyDecisionSource.StaleFallback));
         }
 
         cache.Store(fingerprint, result, epoch);
-        return new KeyDecision(result, KeyDecisionSource.Auth);
+        return Decided(new KeyDecision(result, KeyDecisionSource.Auth));
+    }
+
+    private KeyDecision Decided(KeyDecision decision)
+    {
+        metrics.Decided(decision.Source);
+        return decision;
     }
 }
 

@@ -29,6 +29,8 @@ public sealed class KeyDecisionCachingTests
         gateway.Sidecar.CallsTo("models/").Should().Be(1, "the resolved model is kept for a few seconds");
         gateway.Sidecar.CallsTo("actors/UserAccountActor/alice/method/Reserve").Should().Be(2, "every request reserves");
         second.Headers.Contains(FallbackMarker.Header).Should().BeFalse("a fresh decision is normal service, not a fallback");
+        gateway.KeyDecisions("auth").Should().Be(1);
+        gateway.KeyDecisions("fresh").Should().Be(1);
     }
 
     [Fact]
@@ -143,6 +145,7 @@ public sealed class KeyDecisionCachingTests
         served.Headers.GetValues(FallbackMarker.Header).Should().Equal(FallbackKinds.AuthCache);
         gateway.Sidecar.CallsTo("auth/").Should().Be(2, "auth is still asked first; the cache only stands in when it fails");
         gateway.Fallbacks(FallbackKinds.AuthCache).Should().Be(1);
+        gateway.KeyDecisions("stale").Should().Be(1);
         gateway.Factory.Usage.Published.Should().HaveCount(2);
     }
 

@@ -12,13 +12,13 @@ namespace Services.Tests.GatewayAi.Support;
 /// <summary>
 /// gateway-ai in-process with <see cref="FakeSidecar"/> behind it, a clock the test moves, extra settings, and the
 /// ways a sidecar reaches the app (CloudEvents on the subscription routes). Counts the app's own
-/// <c>deepseek.gateway.fallbacks</c> measurements (only the instruments of this app's meter factory, not of other
-/// tests running in parallel).
+/// <c>deepseek.gateway.fallbacks</c> (by kind) and <c>deepseek.gateway.key_decisions</c> (by source) measurements:
+/// only the instruments of this app's meter factory, not of other tests running in parallel.
 /// </summary>
 public sealed class GatewayUnderTest : IAsyncDisposable
 {
     private readonly MeterListener _meters = new();
-    private readonly Dictionary<string, long> _fallbacks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
     private WebApplicationFactory<GatewayAiOptions> _app = null!;
 
     private GatewayUnderTest(FakeSidecar sidecar, GatewayAiFactory factory)
@@ -57,11 +57,15 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         return client;
     }
 
-    public long Fallbacks(string kind)
+    public long Fallbacks(string kind) => Count($"deepseek.gateway.fallbacks/{kind}");
+
+    public long KeyDecisions(string source) => Count($"deepseek.gateway.key_decisions/{source}");
+
+    private long Count(string key)
     {
-        lock (_fallbacks)
+        lock (_counts)
         {
-            return _fallbacks.GetValueOrDefault(kind);
+            return _counts.GetValueOrDefault(key);
         }
     }
 
@@ -85,20 +89,21 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         var meterFactory = _app.Services.GetRequiredService<IMeterFactory>();
         _meters.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Scope == meterFactory && instrument.Name == "deepseek.gateway.fallbacks")
+            if (instrument.Meter.Scope == meterFactory && instrument.Name is "deepseek.gateway.fallbacks" or "deepseek.gateway.key_decisions")
             {
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        _meters.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        _meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
             foreach (var tag in tags)
             {
-                if (tag.Key == "kind" && tag.Value is string kind)
+                if (tag.Key is "kind" or "source" && tag.Value is string label)
                 {
-                    lock (_fallbacks)
+                    var key = $"{instrument.Name}/{label}";
+                    lock (_counts)
                     {
-                        _fallbacks[kind] = _fallbacks.GetValueOrDefault(kind) + value;
+                        _counts[key] = _counts.GetValueOrDefault(key) + value;
                     }
                 }
             }
