@@ -86,6 +86,45 @@ public sealed class FailoverTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_stream_cut_by_inference_dying_mid_way_ends_with_an_error_event_and_done()
+    {
+        var body = ChatBodies.Streamed(ChatBodies.User(PlatformFixture.FakeSlowModel, ChatBodies.FreshQuestion("long answer"), maxTokens: null), includeUsage: false);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var response = await platform.PostChatAsync(body, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var events = new List<SseEvent>();
+        var killed = false;
+        try
+        {
+            await foreach (var e in SseEvent.ReadAsync(await response.Content.ReadAsStreamAsync(timeout.Token), timeout.Token))
+            {
+                events.Add(e);
+                if (!killed && events.Count(x => x.Data is not null) == 3)
+                {
+                    // Not a graceful stop: the process dies with the stream open, as in a crash.
+                    using var inference = System.Diagnostics.Process.GetProcessById(await PidAsync("inference"));
+                    inference.Kill();
+                    killed = true;
+                }
+            }
+        }
+        finally
+        {
+            // Until the launcher has seen the exit it still counts the old process as running and a start is a no-op.
+            (await Eventually.TrueWithinAsync(Recovery, async () => !killed || await StateAsync("inference") == "Exited")).Should().BeTrue();
+            await StartAsync("inference");
+        }
+
+        var data = events.Where(e => e.Data is not null).ToList();
+        killed.Should().BeTrue("the stream was still running after three chunks");
+        data[^1].IsDone.Should().BeTrue("the client is told the stream is over, not cut silently");
+        data[^2].Json["error"].Should().NotBeNull("the last event before [DONE] says what went wrong");
+        data.Count(e => e.IsDone).Should().Be(1);
+        await ChatAnswersNormallyAsync();
+    }
+
+    [Fact]
     public async Task One_gateway_ai_instance_stopped_fails_no_request()
     {
         var instances = await GatewayAiPortsAsync();
@@ -242,6 +281,12 @@ public sealed class FailoverTests(PlatformFixture platform)
     private static async Task<JsonObject> AppAsync(string appId) =>
         (await AdminAsync(HttpMethod.Get, "/admin/apps"))["apps"]!.AsArray()
             .Single(a => a!["appId"]!.GetValue<string>() == appId)!.AsObject();
+
+    private static async Task<int> PidAsync(string appId) =>
+        (await AppAsync(appId))["instances"]!.AsArray().Single()!["pid"]!.GetValue<int>();
+
+    private static async Task<string> StateAsync(string appId) =>
+        (await AppAsync(appId))["instances"]!.AsArray().Single()!["state"]!.GetValue<string>();
 
     private static async Task<int> SidecarPortAsync(string appId) => (await AppAsync(appId))["daprHttpPort"]!.GetValue<int>();
 
