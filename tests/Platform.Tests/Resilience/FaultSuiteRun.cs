@@ -8,19 +8,20 @@ namespace Platform.Tests.Resilience;
 /// <summary>
 /// One short run of tools/FaultBench (<c>--short</c>: every app stopped about 10 s in turn under a steady load),
 /// shared by the tests of <see cref="FaultSuiteTests"/>. The bench starts and stops its own platform on its own port
-/// offset (apart from the platform tests' 11000, the bench smoke run's 12000 and full fault runs' 15000).
+/// offset (apart from the platform tests' 11000, the bench smoke run's 12000, the Redis profile's 14000 and full fault
+/// runs' 15000). Its report, chart and logs stay in artifacts/faults-ci for whoever reads a failed CI run.
 /// </summary>
 public sealed class FaultSuiteRun : IAsyncLifetime
 {
     public const int PortOffset = 14500;
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(4.5);
-    private DirectoryInfo? _output;
+    private static readonly string Output = Path.Combine(RepoPaths.Artifacts, "faults-ci");
 
     public JsonNode Results { get; private set; } = new JsonObject();
 
     public string Log { get; private set; } = "";
 
-    public string OutputDirectory => _output?.FullName ?? throw new InvalidOperationException("the run has not started");
+    public string OutputDirectory => Output;
 
     private static string BenchDll => Path.Combine(RepoPaths.Root, "tools", "FaultBench", "bin", "Release", "net10.0", "fault-bench.dll");
 
@@ -31,17 +32,17 @@ public sealed class FaultSuiteRun : IAsyncLifetime
             await RunAsync("dotnet", ["build", Path.Combine(RepoPaths.Root, "tools", "FaultBench", "FaultBench.csproj"), "-c", "Release", "-nologo", "-v", "q"], expectExit: [0]);
         }
 
-        _output = Directory.CreateTempSubdirectory("fault-suite-");
+        foreach (var stale in new[] { "results.json", "results.md", "chart.png" }.Select(f => Path.Combine(Output, f)).Where(File.Exists))
+        {
+            File.Delete(stale);
+        }
+
         // Exit 3 means "a target was missed": the run is complete and the tests say which target.
-        await RunAsync("dotnet", [BenchDll, "--short", "--out", _output.FullName, "--port-offset", PortOffset.ToString(CultureInfo.InvariantCulture)], expectExit: [0, 3]);
-        Results = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_output.FullName, "results.json")))!;
+        await RunAsync("dotnet", [BenchDll, "--short", "--out", Output, "--port-offset", PortOffset.ToString(CultureInfo.InvariantCulture)], expectExit: [0, 3]);
+        Results = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Output, "results.json")))!;
     }
 
-    public Task DisposeAsync()
-    {
-        _output?.Delete(recursive: true);
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private async Task RunAsync(string fileName, IEnumerable<string> arguments, int[] expectExit)
     {
