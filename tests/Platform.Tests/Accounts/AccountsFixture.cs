@@ -37,7 +37,11 @@ public sealed partial class AccountsFixture(IMessageSink diagnostics) : IAsyncLi
     /// <summary>USD per million output tokens of <see cref="ExactModel"/>: 10 tokens cost 0.01.</summary>
     public const decimal ExactOutputPrice = 1000m;
 
-    public const int ReservationTimeoutSeconds = 20;
+    /// <summary>
+    /// Short enough for the reminder test to wait it out, long enough that no answered request's hold expires before
+    /// its usage is settled on a loaded CI machine (an expired hold would let a 51st request in).
+    /// </summary>
+    public const int ReservationTimeoutSeconds = 30;
     public const int ReservationSweepSeconds = 2;
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(180);
@@ -98,6 +102,7 @@ public sealed partial class AccountsFixture(IMessageSink diagnostics) : IAsyncLi
             _launcher.Output.Dispose();
             _launcher.Dispose();
             _launcher = null;
+            File.Delete(PidFile);
         }
 
         await Upstream.DisposeAsync();
@@ -127,12 +132,16 @@ public sealed partial class AccountsFixture(IMessageSink diagnostics) : IAsyncLi
         return Http.SendAsync(request);
     }
 
+    private static string PidFile => Path.Combine(RepoPaths.Artifacts, "platform-tests", "launcher-accounts.pid");
+
     private async Task StartAsync()
     {
         if (!File.Exists(RepoPaths.LauncherDll))
         {
             throw new InvalidOperationException($"{RepoPaths.LauncherDll} is missing: build the solution in Release first (test.sh does)");
         }
+
+        await StopLauncherLeftByKilledRunAsync();
 
         await Upstream.StartAsync();
         _resources = TestResources.Create(Upstream.BaseUrl);
@@ -154,9 +163,29 @@ public sealed partial class AccountsFixture(IMessageSink diagnostics) : IAsyncLi
         ];
         var output = new ProcessOutput(Path.Combine(RepoPaths.Artifacts, "platform-tests", "launcher-accounts.log"));
         _launcher = LauncherProcess.Start(arguments, environment, output);
+        await File.WriteAllTextAsync(PidFile, _launcher.Pid.ToString(CultureInfo.InvariantCulture));
         Log($"accounts platform: launcher pid {_launcher.Pid} on offset {Offset}");
         await WaitUntilChatAnswersAsync();
         ReadPortsFromLauncherOutput();
+    }
+
+    /// <summary>A test host killed mid-run (hang timeout) cannot stop its platform: stop that one before taking its ports.</summary>
+    private async Task StopLauncherLeftByKilledRunAsync()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(PidFile)!);
+        if (!File.Exists(PidFile)
+            || !int.TryParse(await File.ReadAllTextAsync(PidFile), out var pid)
+            || !File.Exists($"/proc/{pid}/cmdline")
+            || !(await File.ReadAllTextAsync($"/proc/{pid}/cmdline")).Contains("local-dapr", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        Log($"stopping the accounts launcher (pid {pid}) left by an earlier run");
+        using var stale = System.Diagnostics.Process.GetProcessById(pid);
+        LauncherProcess.SendSigTerm(pid);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await stale.WaitForExitAsync(timeout.Token);
     }
 
     /// <summary>Ready once a chat is answered: every app on the request path (both gateway-ai replicas' sidecar included) serves.</summary>

@@ -67,9 +67,27 @@ public sealed class ManagementClient(AccountsFixture platform)
             lines.Sum(l => decimal.Parse(l!["cost"]!.GetValue<string>(), CultureInfo.InvariantCulture)));
     }
 
+    /// <summary>
+    /// One management call. A read answered 503 (users busy settling a burst of charges, say) is retried after its
+    /// Retry-After, as the API asks clients to, for up to <see cref="RetryBudget"/>; writes are never retried (a 503
+    /// after a timeout may hide a change that was made). Any other status must be the expected one.
+    /// </summary>
     public async Task<JsonNode> SendAsync(HttpMethod method, string path, JsonNode? body, HttpStatusCode expected, string bearer = AccountsFixture.AdminKey)
     {
-        using var response = await platform.Http.SendAsync(AccountsFixture.Request(method, path, bearer, body));
-        return await ApiAssertions.ReadJsonAsync(response, expected);
+        var deadline = DateTime.UtcNow + RetryBudget;
+        while (true)
+        {
+            using var response = await platform.Http.SendAsync(AccountsFixture.Request(method, path, bearer, body));
+            if (method != HttpMethod.Get || response.StatusCode != HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > deadline)
+            {
+                return await ApiAssertions.ReadJsonAsync(response, expected);
+            }
+
+            var retryAfter = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+            await Task.Delay(retryAfter < MaxRetryPause ? retryAfter : MaxRetryPause);
+        }
     }
+
+    private static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxRetryPause = TimeSpan.FromSeconds(2);
 }
