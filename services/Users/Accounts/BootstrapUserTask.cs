@@ -15,8 +15,8 @@ public sealed partial class BootstrapUserTask(UserAccounts accounts, UserIndex i
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var bootstrap = options.Value.Bootstrap;
-        var reply = await accounts.CreateAsync(bootstrap.UserId, new CreateAccount(bootstrap.Name, bootstrap.Plan, bootstrap.GrantedBalance), cancellationToken);
         await index.AddAsync(bootstrap.UserId, cancellationToken);
+        var reply = await accounts.CreateAsync(bootstrap.UserId, new CreateAccount(bootstrap.Name, bootstrap.Plan, bootstrap.GrantedBalance), cancellationToken);
         LogBootstrap(logger, bootstrap.UserId, reply.Status);
     }
 

@@ -5,7 +5,8 @@ namespace DeepSeek.Dapr.Users.Accounts;
 /// <summary>
 /// The ids of every user, for listing. Accounts live in actors, which cannot be enumerated, and querying the state
 /// store is not portable across components; so one sorted id list (<c>user-index</c>) is kept in <c>users-db</c>,
-/// written ETag-guarded only when a user is created (rare), read only by the admin listing.
+/// written ETag-guarded only when a user is created (rare), read only by the admin listing. An id is added before its
+/// account is created, so the listing never misses an account; ids without one are skipped.
 /// </summary>
 public sealed class UserIndex(IJsonStateStore store)
 {

@@ -69,9 +69,9 @@ public static class UsersApi
             return TypedResults.BadRequest(Invalid("granted_balance must be between 0 and 1000000", "granted_balance"));
         }
 
-        var reply = await accounts.CreateAsync(id, new CreateAccount(request.Name, plan, request.GrantedBalance ?? 0m), ct);
-        // Indexed after the actor accepted it, also when it already existed: a create that failed half-way heals on retry.
+        // Indexed first: an id whose create then fails is skipped by the listing (no account), and a retry heals it.
         await index.AddAsync(id, ct);
+        var reply = await accounts.CreateAsync(id, new CreateAccount(request.Name, plan, request.GrantedBalance ?? 0m), ct);
         return reply.Status == AccountStatus.Created
             ? TypedResults.Created($"/internal/users/{id}", AccountViews.ToInfo(reply.Account!))
             : TypedResults.Conflict(ErrorResponse.Create($"User '{id}' already exists.", ErrorTypes.InvalidRequest, "user_exists", "id"));
