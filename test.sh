@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-launcher_pidfile="$PWD/artifacts/platform-tests/launcher.pid"
+launcher_pidfiles="$PWD/artifacts/platform-tests"
 redis_port=6379
 started_redis=false
 
@@ -14,14 +14,16 @@ as_root() {
 
 cleanup() {
   # Safety net: a test host killed by --blame-hang-timeout cannot dispose the platform it started.
-  if [[ -s "$launcher_pidfile" ]]; then
-    pid=$(<"$launcher_pidfile")
+  # Every platform fixture writes its launcher's pid to a launcher*.pid file there.
+  for pidfile in "$launcher_pidfiles"/launcher*.pid; do
+    [[ -s "$pidfile" ]] || continue
+    pid=$(<"$pidfile")
     if kill -0 "$pid" 2>/dev/null && grep -q local-dapr "/proc/$pid/cmdline" 2>/dev/null; then
-      echo "test.sh: stopping the platform left running by the tests (pid $pid)"
+      echo "test.sh: stopping the platform left running by the tests (pid $pid, $(basename "$pidfile"))"
       kill -TERM "$pid" 2>/dev/null || true
     fi
-    rm -f "$launcher_pidfile"
-  fi
+    rm -f "$pidfile"
+  done
   if [[ "$started_redis" == true ]]; then
     redis-cli -h 127.0.0.1 -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
   fi

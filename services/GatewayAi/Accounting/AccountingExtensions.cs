@@ -40,7 +40,6 @@ public static class AccountingExtensions
         services.AddSingleton<KeyDecisionCache>();
         services.AddSingleton<KeyDecisions>();
         services.AddSingleton<DecisionMetrics>();
-        services.DecorateModelCatalogWithCache();
         return builder;
     }
 }

@@ -12,7 +12,4 @@ public sealed class CacheTtlOptions
 {
     /// <summary>Generated completions: the same reproducible request gives the same text until the model changes.</summary>
     public int ChatCompletion { get; set; } = 3600;
-
-    /// <summary>Resolved model descriptors kept by this replica, so the hot path skips the models hop (0 turns it off).</summary>
-    public double ModelDescriptor { get; set; } = 5;
 }
