@@ -12,6 +12,7 @@ namespace BenchCommon;
 public sealed partial class ChildProcess : IAsyncDisposable
 {
     private const int SigTerm = 15;
+    private const int SigKill = 9;
     private readonly Process _process;
     private readonly StreamWriter _log;
 
@@ -110,6 +111,34 @@ public sealed partial class ChildProcess : IAsyncDisposable
         await _log.DisposeAsync();
     }
 
+    /// <summary>
+    /// SIGTERM to every process whose environment holds <paramref name="name"/>=<paramref name="value"/> (Linux /proc),
+    /// then SIGKILL to those still there after <paramref name="grace"/>: the processes one run started, and no others.
+    /// </summary>
+    public static async Task TerminateMarkedAsync(string name, string value, TimeSpan grace)
+    {
+        var marker = $"{name}={value}";
+        var marked = Directory.Exists("/proc")
+            ? Directory.EnumerateDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+                .Where(pid => pid > 0 && pid != Environment.ProcessId && HasMarker(pid, marker)).ToList()
+            : [];
+        foreach (var pid in marked)
+        {
+            _ = Kill(pid, SigTerm);
+        }
+
+        var deadline = DateTime.UtcNow + grace;
+        while (marked.Any(pid => Directory.Exists($"/proc/{pid}")) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        foreach (var pid in marked.Where(pid => Directory.Exists($"/proc/{pid}")))
+        {
+            _ = Kill(pid, SigKill);
+        }
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -125,6 +154,19 @@ public sealed partial class ChildProcess : IAsyncDisposable
             {
                 log.WriteLine(line);
             }
+        }
+    }
+
+    private static bool HasMarker(int pid, string marker)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/environ").Split('\0').Contains(marker);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Gone meanwhile, or not ours to read: not one of the run's processes.
+            return false;
         }
     }
 

@@ -12,13 +12,18 @@ public sealed partial class LocalPlatform : IAsyncDisposable
 {
     private const int RouterPort = 8080;
     private const int DefaultAdminPort = 3490;
-    private readonly DirectoryInfo _resources;
 
-    private LocalPlatform(DirectoryInfo resources, ChildProcess launcher, int portOffset)
+    /// <summary>Set in the launcher's environment, so its apps inherit it and can be found if the launcher dies.</summary>
+    private const string RunMarker = "LOCAL_PLATFORM_RUN";
+    private readonly DirectoryInfo _resources;
+    private readonly string _runId;
+
+    private LocalPlatform(DirectoryInfo resources, ChildProcess launcher, int portOffset, string runId)
     {
         _resources = resources;
         Launcher = launcher;
         PortOffset = portOffset;
+        _runId = runId;
     }
 
     public ChildProcess Launcher { get; }
@@ -49,8 +54,10 @@ public sealed partial class LocalPlatform : IAsyncDisposable
             "--resources-path", Path.Combine(resources.FullName, "components"),
             "--resources-path", Path.Combine(repoRoot, "dapr-config"),
         ];
-        var launcher = ChildProcess.Start("platform-launcher", "dotnet", arguments, repoRoot, logDirectory, environment);
-        return new LocalPlatform(resources, launcher, portOffset);
+        var runId = Guid.NewGuid().ToString("N");
+        var marked = new Dictionary<string, string>(environment) { [RunMarker] = runId };
+        var launcher = ChildProcess.Start("platform-launcher", "dotnet", arguments, repoRoot, logDirectory, marked);
+        return new LocalPlatform(resources, launcher, portOffset, runId);
     }
 
     /// <summary>
@@ -69,7 +76,14 @@ public sealed partial class LocalPlatform : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        var crashed = Launcher.HasExited;
         await Launcher.DisposeAsync();
+        if (crashed)
+        {
+            // A launcher that died (not stopped by us) leaves its apps running: stop every process of this run.
+            await ChildProcess.TerminateMarkedAsync(RunMarker, _runId, TimeSpan.FromSeconds(10));
+        }
+
         try
         {
             _resources.Delete(recursive: true);
