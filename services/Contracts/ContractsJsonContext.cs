@@ -24,6 +24,7 @@ namespace DeepSeek.Dapr.Contracts;
 [JsonSerializable(typeof(KeyVerificationResult))]
 [JsonSerializable(typeof(QuotaCheckRequest))]
 [JsonSerializable(typeof(QuotaDecision))]
+[JsonSerializable(typeof(AccountHeadroom))]
 [JsonSerializable(typeof(ModelDescriptor))]
 [JsonSerializable(typeof(List<ModelDescriptor>))]
 [JsonSerializable(typeof(ContextRequest))]

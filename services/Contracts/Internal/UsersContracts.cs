@@ -12,4 +12,12 @@ public sealed record QuotaDecision(
     int Status = 200,
     string? Message = null,
     int? RetryAfterSeconds = null,
-    string? ReservationId = null);
+    string? ReservationId = null,
+    AccountHeadroom? Headroom = null);
+
+/// <summary>
+/// What users knew about the account when it allowed a reservation: the plan's per-minute limits (0 = none) and the
+/// money left once this hold was taken, with the hold's own amount. A gateway sizes its local allowance from it
+/// while users cannot answer, so the fallback follows each user's plan and balance instead of one fixed number.
+/// </summary>
+public sealed record AccountHeadroom(int RequestsPerMinute, long TokensPerMinute, decimal AvailableAfterHold, decimal HoldAmount);

@@ -48,7 +48,7 @@ public sealed partial class AccountGate(
             return new AccountAdmission(decision, null);
         }
 
-        allowance.Vouch(userId);
+        allowance.Vouch(userId, decision.Headroom);
         if (decision.ReservationId is not { Length: > 0 } reservationId)
         {
             return new AccountAdmission(decision, null);

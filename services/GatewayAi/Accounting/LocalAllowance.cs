@@ -1,22 +1,27 @@
 using System.Collections.Concurrent;
+using DeepSeek.Dapr.Contracts.Internal;
 using Microsoft.Extensions.Options;
 
 namespace DeepSeek.Dapr.GatewayAi.Accounting;
 
 /// <summary>
 /// The conservative per-user budget of this replica while users is down (issue "Resilience", fallback 1). Only users
-/// that users allowed recently are eligible; each gets a fixed minute window of requests and estimated tokens.
-/// A plan change (AccountChanged) forgets the user, so the next degraded request is refused until users answers.
+/// that users allowed recently are eligible. Each gets a minute window sized by its plan's limits as users last
+/// reported them, and a money budget: a share of what was left, in holds the size of the last one. A plan change
+/// (AccountChanged) forgets the user, so the next degraded request is refused until users answers.
 /// </summary>
 public sealed class LocalAllowance(IOptions<DegradedAllowanceOptions> options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Account> _accounts = new(StringComparer.Ordinal);
 
-    /// <summary>users allowed a reservation for this user just now.</summary>
-    public void Vouch(string userId)
+    /// <summary>users allowed a reservation for this user just now, and said what was left (<paramref name="headroom"/>).</summary>
+    public void Vouch(string userId, AccountHeadroom? headroom = null)
     {
         var now = time.GetUtcNow();
-        _accounts.AddOrUpdate(userId, static (_, now) => new Account(now), static (_, account, now) => account.Vouch(now), now);
+        _accounts.AddOrUpdate(userId,
+            static (_, arg) => new Account(arg.now, arg.headroom),
+            static (_, account, arg) => account.Vouch(arg.now, arg.headroom),
+            (now, headroom));
     }
 
     /// <summary>users refused this user: no degraded admission until it allows one again.</summary>
@@ -46,20 +51,26 @@ public sealed class LocalAllowance(IOptions<DegradedAllowanceOptions> options, T
         return account.TryTake(now, estimatedTokens, settings);
     }
 
-    private sealed class Account(DateTimeOffset vouchedAt)
+    private sealed class Account(DateTimeOffset vouchedAt, AccountHeadroom? headroom)
     {
         private readonly Lock _lock = new();
         private DateTimeOffset _windowStart;
         private int _requests;
         private long _tokens;
+        private AccountHeadroom? _headroom = headroom;
+
+        // Degraded admissions since users last vouched: they spend the money budget of that vouch.
+        private long _spent;
 
         public DateTimeOffset VouchedAt { get; private set; } = vouchedAt;
 
-        public Account Vouch(DateTimeOffset now)
+        public Account Vouch(DateTimeOffset now, AccountHeadroom? headroom)
         {
             lock (_lock)
             {
                 VouchedAt = now;
+                _headroom = headroom;
+                _spent = 0;
             }
 
             return this;
@@ -76,7 +87,14 @@ public sealed class LocalAllowance(IOptions<DegradedAllowanceOptions> options, T
                     _tokens = 0;
                 }
 
-                if (_requests + 1 > settings.RequestsPerMinute || _tokens + estimatedTokens > settings.TokensPerMinute)
+                if (_headroom is { HoldAmount: > 0 } money && _spent + 1 > MoneyBudget(money, settings))
+                {
+                    // The share of the balance is spent: only users can say whether more is allowed.
+                    return AllowanceOutcome.Unknown();
+                }
+
+                var (requestLimit, tokenLimit) = MinuteLimits(_headroom, settings);
+                if (_requests + 1 > requestLimit || _tokens + estimatedTokens > tokenLimit)
                 {
                     var retryAfter = (int)Math.Ceiling((_windowStart.AddMinutes(1) - now).TotalSeconds);
                     return AllowanceOutcome.Exhausted(Math.Max(1, retryAfter));
@@ -84,9 +102,18 @@ public sealed class LocalAllowance(IOptions<DegradedAllowanceOptions> options, T
 
                 _requests++;
                 _tokens += estimatedTokens;
+                _spent++;
                 return AllowanceOutcome.Admitted();
             }
         }
+
+        private static long MoneyBudget(AccountHeadroom money, DegradedAllowanceOptions settings) =>
+            money.AvailableAfterHold <= 0 ? 0 : (long)Math.Floor(settings.BalanceShare * money.AvailableAfterHold / money.HoldAmount);
+
+        private static (long Requests, long Tokens) MinuteLimits(AccountHeadroom? plan, DegradedAllowanceOptions settings) => plan is null
+            ? (settings.RequestsPerMinute, settings.TokensPerMinute)
+            : (plan.RequestsPerMinute > 0 ? plan.RequestsPerMinute : settings.UnlimitedRequestsPerMinute,
+               plan.TokensPerMinute > 0 ? plan.TokensPerMinute : long.MaxValue);
     }
 }
 

@@ -74,7 +74,9 @@ public sealed partial class UserAccountActor(
         await StateManager.SetStateAsync(HoldsKey, holds);
         await StateManager.SetStateAsync(WindowKey, window with { Requests = window.Requests + 1, Tokens = window.Tokens + tokens });
         await EnsureSweepAsync();
-        return decision with { ReservationId = reservationId };
+        var headroom = new AccountHeadroom(plan.RequestsPerMinute, plan.TokensPerMinute,
+            (account?.TotalBalance ?? 0m) - snapshot.HeldAmount - amount, amount);
+        return decision with { ReservationId = reservationId, Headroom = headroom };
     }
 
     public async Task Release(ReservationRelease release)

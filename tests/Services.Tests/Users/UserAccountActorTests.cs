@@ -28,6 +28,10 @@ public sealed class UserAccountActorTests(UsersActorApp app) : IClassFixture<Use
         decisions.Count(d => d.Allowed).Should().Be(50);
         decisions.Where(d => !d.Allowed).Should().HaveCount(150).And.OnlyContain(d => d.Status == 402);
         decisions.Where(d => d.Allowed).Select(d => d.ReservationId).Should().OnlyHaveUniqueItems().And.NotContainNulls();
+        // Each allowed decision says what was left after its own hold: together they count down 49, 48 … 0 holds.
+        decisions.Where(d => d.Allowed).Select(d => d.Headroom!.AvailableAfterHold / HoldOf1000And1000)
+            .Should().BeEquivalentTo(Enumerable.Range(0, 50).Select(i => (decimal)i));
+        decisions.Where(d => d.Allowed).Should().OnlyContain(d => d.Headroom!.HoldAmount == HoldOf1000And1000);
         var view = await GetAsync(userId);
         view.OpenHolds.Should().Be(50);
         view.HeldAmount.Should().Be(50 * HoldOf1000And1000);
@@ -122,7 +126,8 @@ public sealed class UserAccountActorTests(UsersActorApp app) : IClassFixture<Use
         var first = await ReserveAsync(userId, "retried");
         var again = await ReserveAsync(userId, "retried");
 
-        again.Should().Be(first);
+        again.Allowed.Should().BeTrue();
+        again.ReservationId.Should().Be(first.ReservationId);
         (await GetAsync(userId)).OpenHolds.Should().Be(1);
     }
 
