@@ -23,10 +23,18 @@ internal sealed partial class OpenAiExceptionHandler(ILogger<OpenAiExceptionHand
         {
             BadHttpRequestException bad => (bad.StatusCode, ErrorResponse.Create(bad.Message, ErrorTypes.InvalidRequest, "invalid_request")),
             System.Text.Json.JsonException json => (400, ErrorResponse.Create($"Invalid JSON: {json.Message}", ErrorTypes.InvalidRequest, "invalid_json")),
+            // Cancelled without the client leaving: a call of ours timed out (a dependency or the store is slow).
+            // That is "try again shortly", not a bug: 503 like every other unavailable dependency.
+            OperationCanceledException or TimeoutException => (503, ErrorResponse.Create(
+                "A dependency did not answer in time; retry shortly.", ErrorTypes.Server, "service_unavailable")),
             _ => (500, ErrorResponse.Create("The server had an error while processing your request.", ErrorTypes.Server, "internal_error")),
         };
 
-        if (status >= 500)
+        if (status == 503)
+        {
+            LogTimedOut(logger, httpContext.Request.Path, exception.Message);
+        }
+        else if (status >= 500)
         {
             LogUnhandled(logger, exception, httpContext.Request.Path);
         }
@@ -34,11 +42,19 @@ internal sealed partial class OpenAiExceptionHandler(ILogger<OpenAiExceptionHand
         if (!httpContext.Response.HasStarted)
         {
             httpContext.Response.StatusCode = status;
+            if (status == 503)
+            {
+                httpContext.Response.Headers.RetryAfter = "1";
+            }
+
             await httpContext.Response.WriteAsJsonAsync(error, ContractsJsonContext.Default.ErrorResponse, cancellationToken: cancellationToken);
         }
 
         return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A call made for {Path} timed out: {Reason}")]
+    private static partial void LogTimedOut(ILogger logger, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string path);
