@@ -8,7 +8,11 @@ namespace DeepSeek.Dapr.ServiceDefaults;
 
 internal static class LoggingExtensions
 {
-    /// <summary>Readable single-line logs locally (the launcher prefixes them with the app-id), compact JSON in production.</summary>
+    /// <summary>
+    /// Readable single-line logs locally (the launcher prefixes them with the app-id), compact JSON in production.
+    /// Each host keeps its own logger instead of taking over Serilog's static one, so several hosts in one process
+    /// (the in-process service tests) never write into each other's sinks.
+    /// </summary>
     public static void AddDefaultLogging(this WebApplicationBuilder builder)
     {
         var json = builder.Environment.IsProduction() && builder.Configuration["LOG_FORMAT"] != "text"
@@ -30,6 +34,6 @@ internal static class LoggingExtensions
             {
                 config.WriteTo.Console(outputTemplate: "{Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}");
             }
-        });
+        }, preserveStaticLogger: true);
     }
 }
