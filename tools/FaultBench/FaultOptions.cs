@@ -26,7 +26,7 @@ internal sealed record FaultOptions(
 
     public const string Usage =
         "usage: fault-bench [--short] [--rate N (req/s; 200, short 100)] [--down S (30, short 7)] [--lead S (5, short 1)] " +
-        "[--after S (15, short 3)] [--settle S (max wait for usage to settle; 90, short 20)] [--timeout S (client timeout; 60, short 30)] [--users N (users the load is spread over, one key each; 8)] " +
+        "[--after S (15, short 3)] [--settle S (max wait for usage to settle; 120, short 45)] [--timeout S (client timeout; 60, short 30)] [--users N (users the load is spread over, one key each; 8)] " +
         "[--apps auth,users,... (default: all; gateway-ai = one instance)] [--out DIR (default artifacts/faults)] " +
         "[--repo DIR] [--port-offset N (default 15000, at most 15500)]";
 
@@ -39,7 +39,7 @@ internal sealed record FaultOptions(
             LeadIn: Seconds(isShort ? 1 : 5),
             Down: Seconds(isShort ? 7 : 30),
             After: Seconds(isShort ? 3 : 15),
-            SettleLimit: Seconds(isShort ? 20 : 90),
+            SettleLimit: Seconds(isShort ? 45 : 120),
             RequestTimeout: Seconds(isShort ? 30 : 60),
             Users: 8,
             Short: isShort,

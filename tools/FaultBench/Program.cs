@@ -77,7 +77,9 @@ static async Task<int> RunAsync(FaultOptions options, Action<string> progress)
         .ToDictionary(g => g.Key < 0 ? PlatformSession.WarmUpModel : options.Faults[g.Key].Model, g => (long)g.Count());
     progress($"load stopped after {records.Count} requests; waiting for usage to settle (at most {options.SettleLimit.TotalSeconds:0} s)");
     var audit = new UsageAudit(control, session.Platform.RouterUrl, keys, Sidecar("monitoring"));
-    var (usage, settleSeconds) = await audit.SettleAsync(owed, options.SettleLimit, TimeSpan.FromSeconds(Math.Min(10, options.SettleLimit.TotalSeconds)));
+    // "Stopped changing" must outlast the slowest redelivery: resiliency.yaml backs delivery retries off up to 10 s,
+    // so a quieter spell than that can end the audit between two retries and report late usage as lost.
+    var (usage, settleSeconds) = await audit.SettleAsync(owed, options.SettleLimit, TimeSpan.FromSeconds(Math.Min(25, options.SettleLimit.TotalSeconds)));
 
     var notes = new List<string>(suite.Notes);
     if (load.Exhausted)
