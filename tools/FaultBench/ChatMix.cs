@@ -21,7 +21,7 @@ internal enum RequestKind : byte
 
 /// <summary>
 /// The request mix, decided by the request's index so every run sends the same mix: of ten requests five are
-/// complete misses, two cache hits, two streamed and one in a conversation. Keys rotate over the known keys.
+/// complete misses, two cache hits, two streamed and one in a conversation. Each request uses one of the known keys at random.
 /// </summary>
 internal static class ChatMix
 {

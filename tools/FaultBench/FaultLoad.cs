@@ -39,7 +39,9 @@ internal sealed class FaultLoad(HttpClient http, Uri chatUrl, IReadOnlyList<stri
         var sentAt = Now;
         Interlocked.Increment(ref _sent);
         var started = Stopwatch.GetTimestamp();
-        using var request = ChatMix.Build(chatUrl, index, phase.Model, apiKeys[(int)(index % apiKeys.Count)]);
+        // Keys drawn at random, not in turn: in turn, key and gateway instance would advance in lockstep under the
+        // sidecar's round robin, and a key would only ever be known (cached) by one instance.
+        using var request = ChatMix.Build(chatUrl, index, phase.Model, apiKeys[Random.Shared.Next(apiKeys.Count)]);
         var verdict = await ReplyReader.SendAsync(http, request, kind == RequestKind.Stream, requestTimeout);
         _records[index] = new RequestRecord
         {
