@@ -52,6 +52,14 @@ internal sealed partial class AppRunner(
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            // A process that died a moment ago may not have been handled yet (its state already says Exited): let that
+            // finish first, or this start would take the dead run for a running one and its exit handling would
+            // then undo the start.
+            if (_process is { } current && HasExited(current))
+            {
+                await _exited.Task.WaitAsync(cancellationToken);
+            }
+
             // Already running (healthy or not): wait for the current run's health instead of starting a second copy.
             (ready, exited) = _process is not null || _attached ? (_ready.Task, _exited.Task)
                 : spec.Command.Count == 0 ? Attach()
@@ -278,6 +286,19 @@ internal sealed partial class AppRunner(
         _process = null;
         process.Dispose();
         exited.TrySetResult();
+    }
+
+    private static bool HasExited(Process process)
+    {
+        try
+        {
+            return process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            // Disposed by the exit handling that just ran.
+            return true;
+        }
     }
 
     private static async Task<bool> ExitedWithinAsync(IReadOnlyList<ProcessTree.Member> tree, TimeSpan limit)
