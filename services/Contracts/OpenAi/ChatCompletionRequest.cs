@@ -35,6 +35,31 @@ public sealed class ChatCompletionRequest
 
     [JsonIgnore]
     public bool IsStreaming => Stream == true;
+
+    /// <summary>
+    /// This request as a hop towards generation sends it: another model name and message list, every sampling
+    /// parameter unchanged, usage always requested when streaming (the backend's last chunk carries it), and no
+    /// platform extension (<see cref="ConversationId"/>).
+    /// </summary>
+    public ChatCompletionRequest ForGeneration(string model, List<ChatMessage>? messages, bool stream) => new()
+    {
+        Model = model,
+        Messages = messages,
+        Stream = stream,
+        StreamOptions = stream ? new StreamOptions { IncludeUsage = true } : null,
+        Temperature = Temperature,
+        TopP = TopP,
+        MaxTokens = MaxTokens,
+        Stop = Stop,
+        Seed = Seed,
+        ResponseFormat = ResponseFormat,
+        FrequencyPenalty = FrequencyPenalty,
+        PresencePenalty = PresencePenalty,
+        User = User,
+        N = N,
+        Tools = Tools,
+        ToolChoice = ToolChoice,
+    };
 }
 
 public sealed class StreamOptions

@@ -39,27 +39,8 @@ public sealed partial class ContextPreparer(ChatContextClient chat, ILogger<Cont
     /// <summary>The request as inference gets it: the client's parameters with the prepared messages.</summary>
     public static GenerateRequest ToGenerateRequest(AdmittedRequest admitted, List<ChatMessage> messages)
     {
-        var r = admitted.Request;
-        var copy = new ChatCompletionRequest
-        {
-            Model = admitted.Model.Id,
-            Messages = messages,
-            Stream = r.Stream,
-            // inference always ends a stream with a usage chunk; the gateway decides whether the client sees it.
-            StreamOptions = r.IsStreaming ? new StreamOptions { IncludeUsage = true } : null,
-            Temperature = r.Temperature,
-            TopP = r.TopP,
-            MaxTokens = r.MaxTokens,
-            Stop = r.Stop,
-            Seed = r.Seed,
-            ResponseFormat = r.ResponseFormat,
-            FrequencyPenalty = r.FrequencyPenalty,
-            PresencePenalty = r.PresencePenalty,
-            User = r.User,
-            N = r.N,
-            Tools = r.Tools,
-            ToolChoice = r.ToolChoice,
-        };
+        // inference always ends a stream with a usage chunk; the gateway decides whether the client sees it.
+        var copy = admitted.Request.ForGeneration(admitted.Model.Id, messages, admitted.Request.IsStreaming);
         return new GenerateRequest(admitted.RequestId, copy, admitted.Model);
     }
 

@@ -148,29 +148,8 @@ public sealed class OpenAiUpstreamBackend(IHttpClientFactory httpClientFactory, 
     }
 
     /// <summary>The client's request as the upstream should see it: its own model name, usage requested in streams, no platform extensions.</summary>
-    private static ChatCompletionRequest UpstreamRequest(GenerateRequest input, bool stream)
-    {
-        var r = input.Request;
-        return new ChatCompletionRequest
-        {
-            Model = input.Model.Backend.UpstreamModel ?? input.Model.Id,
-            Messages = r.Messages,
-            Stream = stream,
-            StreamOptions = stream ? new StreamOptions { IncludeUsage = true } : null,
-            Temperature = r.Temperature,
-            TopP = r.TopP,
-            MaxTokens = r.MaxTokens,
-            Stop = r.Stop,
-            Seed = r.Seed,
-            ResponseFormat = r.ResponseFormat,
-            FrequencyPenalty = r.FrequencyPenalty,
-            PresencePenalty = r.PresencePenalty,
-            User = r.User,
-            N = r.N,
-            Tools = r.Tools,
-            ToolChoice = r.ToolChoice,
-        };
-    }
+    private static ChatCompletionRequest UpstreamRequest(GenerateRequest input, bool stream) =>
+        input.Request.ForGeneration(input.Model.Backend.UpstreamModel ?? input.Model.Id, input.Request.Messages, stream);
 
     private static Usage CountUsage(GenerateRequest input, string? content, string? reasoning)
     {
