@@ -297,12 +297,7 @@ public sealed class RouterProxyTests : IAsyncLifetime
         return await client.SendAsync(request);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => Services.Tests.Support.TestPorts.Next();
 
     private static async Task<ErrorBody> ErrorAsync(HttpResponseMessage response, HttpStatusCode status)
     {

@@ -201,12 +201,7 @@ public sealed class AuthSidecars : IAsyncLifetime
             """);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => Services.Tests.Support.TestPorts.Next();
 }
 
 [CollectionDefinition(Name)]

@@ -206,12 +206,7 @@ public class UsersActorApp : IAsyncLifetime
           metadata: []
         """;
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => Services.Tests.Support.TestPorts.Next();
 }
 
 /// <summary>Holds time out after 2 s and the sweep runs every second, on the real clock: the reminder path.</summary>
