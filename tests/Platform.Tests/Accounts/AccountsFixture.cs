@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using FakeUpstream;
 using Platform.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -19,7 +18,7 @@ namespace Platform.Tests.Accounts;
 /// exactly max_tokens tokens), and unsettled holds expiring after <see cref="ReservationTimeoutSeconds"/>. Users, keys,
 /// plans and balances are then made through the management API, as an operator would.
 /// </summary>
-public sealed partial class AccountsFixture(IMessageSink diagnostics) : IAsyncLifetime
+public sealed class AccountsFixture(IMessageSink diagnostics) : IAsyncLifetime
 {
     /// <summary>
     /// Clear of the other runs' offsets (11000 platform, 12000/13000 benchmarks, 14000 Redis, 14500 faults) and, like
@@ -46,9 +45,9 @@ public sealed partial class AccountsFixture(IMessageSink diagnostics) : IAsyncLi
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(180);
     private readonly ConcurrentBag<string> _issuedSecrets = [AdminKey];
-    private readonly Dictionary<string, (int SidecarHttp, int[] AppPorts)> _apps = new(StringComparer.Ordinal);
+    private IReadOnlyDictionary<string, (int SidecarHttp, int[] AppPorts)> _apps = new Dictionary<string, (int, int[])>();
     private TestResources? _resources;
-    private LauncherProcess? _launcher;
+    private LaunchedPlatform? _platform;
 
     /// <summary>A reply far longer than any max_tokens the tests ask for, so the upstream always stops at max_tokens.</summary>
     public FakeUpstreamServer Upstream { get; } = new(new FakeUpstreamOptions
@@ -65,7 +64,7 @@ public sealed partial class AccountsFixture(IMessageSink diagnostics) : IAsyncLi
 
     public ManagementClient Admin => new(this);
 
-    public ProcessOutput Output => _launcher?.Output ?? throw new InvalidOperationException("the platform is not started");
+    public ProcessOutput Output => _platform?.Output ?? throw new InvalidOperationException("the platform is not started");
 
     /// <summary>The folder holding every SQLite state file of this run.</summary>
     public string DataPath => _resources?.DataPath ?? throw new InvalidOperationException("the platform is not started");
@@ -95,14 +94,10 @@ public sealed partial class AccountsFixture(IMessageSink diagnostics) : IAsyncLi
 
     public async Task DisposeAsync()
     {
-        if (_launcher is not null)
+        if (_platform is not null)
         {
-            await _launcher.StopAsync(TimeSpan.FromSeconds(30));
-            Log($"platform stopped; its output is in {_launcher.Output.LogFile}");
-            _launcher.Output.Dispose();
-            _launcher.Dispose();
-            _launcher = null;
-            File.Delete(PidFile);
+            await _platform.DisposeAsync();
+            _platform = null;
         }
 
         await Upstream.DisposeAsync();
@@ -132,17 +127,8 @@ public sealed partial class AccountsFixture(IMessageSink diagnostics) : IAsyncLi
         return Http.SendAsync(request);
     }
 
-    private static string PidFile => Path.Combine(RepoPaths.Artifacts, "platform-tests", "launcher-accounts.pid");
-
     private async Task StartAsync()
     {
-        if (!File.Exists(RepoPaths.LauncherDll))
-        {
-            throw new InvalidOperationException($"{RepoPaths.LauncherDll} is missing: build the solution in Release first (test.sh does)");
-        }
-
-        await StopLauncherLeftByKilledRunAsync();
-
         await Upstream.StartAsync();
         _resources = TestResources.Create(Upstream.BaseUrl);
         var environment = UpstreamModel.ToEnvironment([new UpstreamModel(ExactModel, Upstream.BaseUrl, PlatformFixture.FakeUpstreamModelName)]);
@@ -153,101 +139,23 @@ public sealed partial class AccountsFixture(IMessageSink diagnostics) : IAsyncLi
         environment["Users__ReservationTimeoutSeconds"] = ReservationTimeoutSeconds.ToString(CultureInfo.InvariantCulture);
         environment["Users__ReservationSweepSeconds"] = ReservationSweepSeconds.ToString(CultureInfo.InvariantCulture);
 
-        string[] arguments =
-        [
-            "run", "-f", RepoPaths.RunFile,
-            "--port-offset", Offset.ToString(CultureInfo.InvariantCulture),
-            "--admin-port", (3490 + Offset).ToString(CultureInfo.InvariantCulture),
-            "--resources-path", _resources.ComponentsPath,
-            "--resources-path", RepoPaths.DaprConfig,
-        ];
-        var output = new ProcessOutput(Path.Combine(RepoPaths.Artifacts, "platform-tests", "launcher-accounts.log"));
-        _launcher = LauncherProcess.Start(arguments, environment, output);
-        await File.WriteAllTextAsync(PidFile, _launcher.Pid.ToString(CultureInfo.InvariantCulture));
-        Log($"accounts platform: launcher pid {_launcher.Pid} on offset {Offset}");
-        await WaitUntilChatAnswersAsync();
-        ReadPortsFromLauncherOutput();
-    }
+        _platform = await LaunchedPlatform.StartAsync(
+            new PlatformLaunch("accounts", Offset, [_resources.ComponentsPath, RepoPaths.DaprConfig], environment), Log);
 
-    /// <summary>A test host killed mid-run (hang timeout) cannot stop its platform: stop that one before taking its ports.</summary>
-    private async Task StopLauncherLeftByKilledRunAsync()
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(PidFile)!);
-        if (!File.Exists(PidFile)
-            || !int.TryParse(await File.ReadAllTextAsync(PidFile), out var pid)
-            || !File.Exists($"/proc/{pid}/cmdline")
-            || !(await File.ReadAllTextAsync($"/proc/{pid}/cmdline")).Contains("local-dapr", StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        Log($"stopping the accounts launcher (pid {pid}) left by an earlier run");
-        using var stale = System.Diagnostics.Process.GetProcessById(pid);
-        LauncherProcess.SendSigTerm(pid);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await stale.WaitForExitAsync(timeout.Token);
-    }
-
-    /// <summary>Ready once a chat is answered: every app on the request path (both gateway-ai replicas' sidecar included) serves.</summary>
-    private async Task WaitUntilChatAnswersAsync()
-    {
-        var deadline = DateTime.UtcNow + ReadyTimeout;
-        var last = "no answer yet";
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_launcher!.HasExited)
-            {
-                throw new InvalidOperationException($"the launcher exited with code {_launcher.ExitCode}:\n{_launcher.Output.Tail(200)}");
-            }
-
-            try
-            {
-                using var probe = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-                using var response = await Http.SendAsync(
-                    Request(HttpMethod.Post, "/v1/chat/completions", AdminKey, ChatBodies.User("deepseek-chat", "Warm-up", maxTokens: 4)), probe.Token);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(probe.Token)}";
-            }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
-            {
-                last = ex.Message;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
-        }
-
-        throw new TimeoutException($"the accounts platform did not answer a chat within {ReadyTimeout.TotalSeconds} s (last: {last}):\n{_launcher!.Output.Tail(200)}");
-    }
-
-    /// <summary>The launcher prints each app's sidecar and app ports once at start; read them instead of re-deriving its offset rules.</summary>
-    private void ReadPortsFromLauncherOutput()
-    {
-        foreach (var line in _launcher!.Output.Since(0))
-        {
-            if (PortsLine().Match(line) is { Success: true } m)
-            {
-                var ports = m.Groups["apps"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                    .Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
-                _apps[m.Groups["app"].Value] = (int.Parse(m.Groups["http"].Value, CultureInfo.InvariantCulture), ports);
-            }
-        }
-
+        // Ready once a chat is answered: every app on the request path (both gateway-ai replicas' sidecar included) serves.
+        await _platform.WaitUntilOkAsync(
+            Http, () => Request(HttpMethod.Post, "/v1/chat/completions", AdminKey, ChatBodies.User("deepseek-chat", "Warm-up", maxTokens: 4)),
+            ReadyTimeout, TimeSpan.FromMilliseconds(500));
+        _apps = _platform.ReadPorts();
         if (!_apps.ContainsKey("gateway-ai") || !_apps.ContainsKey("users"))
         {
-            throw new InvalidOperationException($"no port lines for gateway-ai/users in the launcher output:\n{_launcher.Output.Tail(60)}");
+            throw new InvalidOperationException($"no port lines for gateway-ai/users in the launcher output:\n{Output.Tail(60)}");
         }
 
         Log($"gateway-ai instances on app ports {string.Join(", ", _apps["gateway-ai"].AppPorts)}");
     }
 
     private void Log(string message) => diagnostics.OnMessage(new DiagnosticMessage($"[accounts] {message}"));
-
-    [GeneratedRegex(@"^\[local-dapr\] (?<app>[\w-]+): sidecar HTTP 127\.0\.0\.1:(?<http>\d+), gRPC [^;]+; app port\(s\) (?<apps>[\d, ]+);")]
-    private static partial Regex PortsLine();
 }
 
 [CollectionDefinition(Name)]

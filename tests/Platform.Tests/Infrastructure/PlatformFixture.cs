@@ -35,10 +35,9 @@ public sealed class PlatformFixture(IMessageSink diagnostics) : IAsyncLifetime
     public const string FakeUpstreamModelName = "fake-model-v1";
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(30);
 
     private TestResources? _resources;
-    private LauncherProcess? _launcher;
+    private LaunchedPlatform? _platform;
 
     public FakeUpstreamServer UpstreamOpenAi { get; } = new(new FakeUpstreamOptions { Style = StreamStyle.OpenAi });
 
@@ -69,11 +68,11 @@ public sealed class PlatformFixture(IMessageSink diagnostics) : IAsyncLifetime
     /// <summary>From starting the launcher to the first answered chat (every app of the request path has served once).</summary>
     public TimeSpan FirstChat { get; private set; }
 
-    public ProcessOutput Output => Launcher.Output;
+    public ProcessOutput Output => Platform.Output;
 
-    public int LauncherPid => Launcher.Pid;
+    public int LauncherPid => Platform.Pid;
 
-    private LauncherProcess Launcher => _launcher ?? throw new InvalidOperationException("the platform is not started");
+    private LaunchedPlatform Platform => _platform ?? throw new InvalidOperationException("the platform is not started");
 
     public async Task InitializeAsync()
     {
@@ -90,14 +89,10 @@ public sealed class PlatformFixture(IMessageSink diagnostics) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_launcher is not null)
+        if (_platform is not null)
         {
-            await _launcher.StopAsync(StopGrace);
-            Log($"platform stopped (launcher exit code {_launcher.ExitCode}); its output is in {_launcher.Output.LogFile}");
-            _launcher.Output.Dispose();
-            _launcher.Dispose();
-            _launcher = null;
-            File.Delete(RepoPaths.LauncherPidFile);
+            await _platform.DisposeAsync();
+            _platform = null;
         }
 
         await UpstreamOpenAi.DisposeAsync();
@@ -133,15 +128,12 @@ public sealed class PlatformFixture(IMessageSink diagnostics) : IAsyncLifetime
     {
         using var admin = new HttpClient { BaseAddress = new Uri(PlatformPorts.AdminUrl), Timeout = TimeSpan.FromSeconds(10) };
         var reply = JsonNode.Parse(await admin.GetStringAsync("/admin/apps"));
-        return [new AppProcess("local-dapr (launcher + sidecars)", Launcher.Pid), .. AppProcess.FromAdminReply(reply)];
+        return [new AppProcess("local-dapr (launcher + sidecars)", Platform.Pid), .. AppProcess.FromAdminReply(reply)];
     }
 
     private async Task StartAsync()
     {
         EnsureBuilt();
-        await StopLauncherLeftByCrashedRunAsync();
-        EnsurePortFree(PlatformPorts.Router);
-
         await UpstreamOpenAi.StartAsync();
         await UpstreamDeepSeek.StartAsync();
         await UpstreamSlow.StartAsync();
@@ -157,21 +149,10 @@ public sealed class PlatformFixture(IMessageSink diagnostics) : IAsyncLifetime
         ]);
         environment["DEEPSEEK_BOOTSTRAP_KEY"] = ApiKey;
 
-        string[] arguments =
-        [
-            "run", "-f", RepoPaths.RunFile,
-            "--port-offset", PlatformPorts.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--admin-port", PlatformPorts.Admin.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--resources-path", _resources.ComponentsPath,
-            "--resources-path", RepoPaths.DaprConfig,
-        ];
-        var output = new ProcessOutput(Path.Combine(RepoPaths.Artifacts, "platform-tests", "launcher.log"));
         var clock = Stopwatch.StartNew();
-        _launcher = LauncherProcess.Start(arguments, environment, output);
-        await File.WriteAllTextAsync(RepoPaths.LauncherPidFile, _launcher.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Log($"launcher pid {_launcher.Pid}: dotnet {RepoPaths.LauncherDll} {string.Join(' ', arguments)}");
-
-        await WaitUntilReadyAsync();
+        var launch = new PlatformLaunch(string.Empty, PlatformPorts.Offset, [_resources.ComponentsPath, RepoPaths.DaprConfig], environment);
+        _platform = await LaunchedPlatform.StartAsync(launch, Log);
+        await _platform.WaitUntilOkAsync(Http, () => Request(HttpMethod.Get, "/v1/models"), ReadyTimeout, TimeSpan.FromMilliseconds(250));
         ColdStart = clock.Elapsed;
         Log($"platform ready at {RouterUrl} after {ColdStart.TotalSeconds:F1} s");
         await WarmUpAsync();
@@ -200,45 +181,12 @@ public sealed class PlatformFixture(IMessageSink diagnostics) : IAsyncLifetime
             var text = await response.Content.ReadAsStringAsync();
             if (response.StatusCode != HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException($"the warm-up chat failed: {(int)response.StatusCode} {text}; launcher output:\n{Launcher.Output.Tail(100)}");
+                throw new InvalidOperationException($"the warm-up chat failed: {(int)response.StatusCode} {text}; launcher output:\n{Output.Tail(100)}");
             }
 
             Log($"warm-up chat: {(int)response.StatusCode} {text}; retrying");
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
-    }
-
-    private async Task WaitUntilReadyAsync()
-    {
-        var deadline = DateTime.UtcNow + ReadyTimeout;
-        var last = "no answer yet";
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Launcher.HasExited)
-            {
-                throw new InvalidOperationException($"the launcher exited with code {Launcher.ExitCode} before the platform was ready:\n{Launcher.Output.Tail(200)}");
-            }
-
-            try
-            {
-                using var probe = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                using var response = await Http.SendAsync(Request(HttpMethod.Get, "/v1/models"), probe.Token);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(probe.Token)}";
-            }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
-            {
-                last = ex.Message;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-        }
-
-        throw new TimeoutException($"GET {RouterUrl}/v1/models did not answer 200 within {ReadyTimeout.TotalSeconds} s (last: {last}); launcher output:\n{Launcher.Output.Tail(200)}");
     }
 
     /// <summary>The tests run after test.sh's Release build; a bare <c>dotnet test</c> without it builds here first.</summary>
@@ -261,40 +209,6 @@ public sealed class PlatformFixture(IMessageSink diagnostics) : IAsyncLifetime
         {
             throw new InvalidOperationException($"dotnet build -c Release failed with exit code {build.ExitCode}");
         }
-    }
-
-    /// <summary>A test host killed mid-run (hang timeout) leaves its launcher running; stop it before taking its ports.</summary>
-    private async Task StopLauncherLeftByCrashedRunAsync()
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(RepoPaths.LauncherPidFile)!);
-        if (!File.Exists(RepoPaths.LauncherPidFile)
-            || !int.TryParse(await File.ReadAllTextAsync(RepoPaths.LauncherPidFile), out var pid)
-            || !File.Exists($"/proc/{pid}/cmdline")
-            || !(await File.ReadAllTextAsync($"/proc/{pid}/cmdline")).Contains("local-dapr", StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        Log($"stopping launcher pid {pid} left by an earlier test run");
-        using var stale = Process.GetProcessById(pid);
-        LauncherProcess.SendSigTerm(pid);
-        using var timeout = new CancellationTokenSource(StopGrace);
-        await stale.WaitForExitAsync(timeout.Token);
-    }
-
-    private static void EnsurePortFree(int port)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            client.Connect(IPAddress.Loopback, port);
-        }
-        catch (SocketException)
-        {
-            return;
-        }
-
-        throw new InvalidOperationException($"port {port} (router + --port-offset {PlatformPorts.Offset}) is already in use: another platform test run?");
     }
 
     private void Log(string message) => diagnostics.OnMessage(new DiagnosticMessage($"[platform] {message}"));

@@ -17,9 +17,6 @@ public static class RepoPaths
 
     public static string Artifacts => Path.Combine(Root, "artifacts");
 
-    /// <summary>Where the running launcher's pid is kept, so test.sh can stop it when a hung test host was killed.</summary>
-    public static string LauncherPidFile => Path.Combine(Artifacts, "platform-tests", "launcher.pid");
-
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -20,11 +19,11 @@ public sealed class RedisPlatformFixture(IMessageSink diagnostics) : IAsyncLifet
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
     private string? _root;
-    private LauncherProcess? _launcher;
+    private LaunchedPlatform? _platform;
 
     public HttpClient Http { get; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{PlatformPorts.App("router") - PlatformPorts.Offset + Offset}"), Timeout = TimeSpan.FromMinutes(2) };
 
-    public string Output => _launcher?.Output.Tail(200) ?? string.Empty;
+    public string Output => _platform?.Output.Tail(200) ?? string.Empty;
 
     public async Task InitializeAsync()
     {
@@ -40,20 +39,17 @@ public sealed class RedisPlatformFixture(IMessageSink diagnostics) : IAsyncLifet
             File.WriteAllText(Path.Combine(components, Path.GetFileName(file)), yaml);
         }
 
-        string[] arguments =
-        [
-            "run", "-f", RepoPaths.RunFile,
-            "--port-offset", Offset.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--resources-path", components,
-            "--resources-path", RepoPaths.DaprConfig,
-        ];
         var environment = new Dictionary<string, string> { ["DEEPSEEK_BOOTSTRAP_KEY"] = ApiKey };
-        var output = new ProcessOutput(Path.Combine(RepoPaths.Artifacts, "platform-tests", "launcher-redis.log"));
-        _launcher = LauncherProcess.Start(arguments, environment, output);
-        diagnostics.OnMessage(new DiagnosticMessage($"redis-profile launcher pid {_launcher.Pid} on offset {Offset}"));
         try
         {
-            await WaitUntilAnsweringAsync();
+            _platform = await LaunchedPlatform.StartAsync(
+                new PlatformLaunch("redis", Offset, [components, RepoPaths.DaprConfig], environment),
+                message => diagnostics.OnMessage(new DiagnosticMessage($"[redis-profile] {message}")));
+
+            // Ready once a chat is answered: every app on the request path has then served through Redis.
+            await _platform.WaitUntilOkAsync(
+                Http, () => Request(HttpMethod.Post, "/v1/chat/completions", ChatBodies.User("deepseek-chat", "Warm-up", maxTokens: 4)),
+                ReadyTimeout, TimeSpan.FromMilliseconds(500));
         }
         catch
         {
@@ -64,12 +60,10 @@ public sealed class RedisPlatformFixture(IMessageSink diagnostics) : IAsyncLifet
 
     public async Task DisposeAsync()
     {
-        if (_launcher is not null)
+        if (_platform is not null)
         {
-            await _launcher.StopAsync(TimeSpan.FromSeconds(30));
-            _launcher.Output.Dispose();
-            _launcher.Dispose();
-            _launcher = null;
+            await _platform.DisposeAsync();
+            _platform = null;
         }
 
         if (_root is not null && Directory.Exists(_root))
@@ -90,39 +84,6 @@ public sealed class RedisPlatformFixture(IMessageSink diagnostics) : IAsyncLifet
         }
 
         return request;
-    }
-
-    /// <summary>Ready once a chat is answered: every app on the request path has then served through Redis.</summary>
-    private async Task WaitUntilAnsweringAsync()
-    {
-        var deadline = DateTime.UtcNow + ReadyTimeout;
-        var last = "no answer yet";
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_launcher!.HasExited)
-            {
-                throw new InvalidOperationException($"the launcher exited with code {_launcher.ExitCode}:\n{Output}");
-            }
-
-            try
-            {
-                using var response = await Http.SendAsync(Request(HttpMethod.Post, "/v1/chat/completions", ChatBodies.User("deepseek-chat", "Warm-up", maxTokens: 4)));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-                last = ex.Message;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
-        }
-
-        throw new TimeoutException($"the Redis-profile platform did not answer a chat within {ReadyTimeout.TotalSeconds} s (last: {last}):\n{Output}");
     }
 }
 
