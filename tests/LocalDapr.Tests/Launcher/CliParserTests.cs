@@ -8,7 +8,8 @@ public sealed class CliParserTests
     public void Run_takes_every_option()
     {
         var command = CliParser.Parse(["run", "-f", "dapr.yaml", "--resources-path", "r1", "--resources-path=r2",
-            "--app-port", "router=8081", "--port-offset", "1000", "--admin-port", "4000", "--only", "router,auth", "--ready-timeout", "5"]);
+            "--app-port", "router=8081", "--port-offset", "1000", "--admin-port", "4000", "--only", "router,auth", "--ready-timeout", "5",
+            "--max-app-connections", "32"]);
 
         var options = command.Should().BeOfType<RunCliCommand>().Subject.Options;
         options.RunFile.Should().Be("dapr.yaml");
@@ -18,6 +19,15 @@ public sealed class CliParserTests
         options.Overrides.Only.Should().Equal("router", "auth");
         options.EffectiveAdminPort.Should().Be(4000);
         options.ReadyTimeout.Should().Be(TimeSpan.FromSeconds(5));
+        options.MaxConnectionsPerApp.Should().Be(32);
+    }
+
+    [Fact]
+    public void Connections_per_app_default_to_256_and_must_be_positive()
+    {
+        ((RunCliCommand)CliParser.Parse(["run", "-f", "."])).Options.MaxConnectionsPerApp.Should().Be(256);
+        var zero = () => CliParser.Parse(["run", "-f", ".", "--max-app-connections", "0"]);
+        zero.Should().Throw<CliUsageException>().WithMessage("*--max-app-connections*");
     }
 
     [Fact]

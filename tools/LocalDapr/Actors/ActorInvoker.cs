@@ -111,6 +111,12 @@ internal sealed class ActorInvoker(ActorPlacement placement, IResiliencyProvider
         {
             return failed;
         }
+        catch
+        {
+            // A timeout or open breaker after a failed reply: that reply is not returned, so its connection is freed here.
+            failed?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>

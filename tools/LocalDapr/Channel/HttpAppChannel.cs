@@ -73,7 +73,16 @@ internal sealed class HttpAppChannel(AppInstanceRegistry registry, UpstreamInvok
 
         if (completion == HttpCompletionOption.ResponseContentRead)
         {
-            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            try
+            {
+                await response.Content.LoadIntoBufferAsync(cancellationToken);
+            }
+            catch
+            {
+                // Nobody else holds the reply yet: without this its connection stays taken until the GC finds it.
+                response.Dispose();
+                throw;
+            }
         }
 
         return response;

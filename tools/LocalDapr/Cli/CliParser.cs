@@ -18,6 +18,7 @@ public static class CliParser
               --admin-port <n>            admin endpoint port (default 3490 + offset)
               --only <appId,...>          starts only these app-ids
               --ready-timeout <seconds>   how long to wait for each app's health (default 60)
+              --max-app-connections <n>   open connections to one app instance at most (default 256)
           local-dapr status [--admin-port <n>]                   apps, instances, pids and health of a running launcher
           local-dapr stop <appId> [--instance <appPort>] [--admin-port <n>]
           local-dapr start <appId> [--instance <appPort>] [--admin-port <n>]
@@ -42,7 +43,7 @@ public static class CliParser
 
     private static RunCliCommand ParseRun(List<string> positional, Dictionary<string, List<string>> options)
     {
-        Allow(options, "-f", "--run-file", "--resources-path", "--app-port", "--port-offset", "--admin-port", "--only", "--ready-timeout");
+        Allow(options, "-f", "--run-file", "--resources-path", "--app-port", "--port-offset", "--admin-port", "--only", "--ready-timeout", "--max-app-connections");
         var file = Single(options, "-f") ?? Single(options, "--run-file") ?? positional.FirstOrDefault()
             ?? throw new CliUsageException("run: missing the run file: local-dapr run -f <file|dir>");
         var offset = Int(options, "--port-offset") ?? 0;
@@ -62,6 +63,7 @@ public static class CliParser
             .SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .ToArray();
         var readyTimeout = Int(options, "--ready-timeout") ?? 60;
+        var maxConnections = Int(options, "--max-app-connections") ?? Hosting.LocalDaprRuntimeOptions.DefaultMaxConnectionsPerApp;
         return new RunCliCommand(new LaunchOptions
         {
             RunFile = file,
@@ -69,6 +71,7 @@ public static class CliParser
             Overrides = new RunOverrides { PortOffset = offset, AppPorts = appPorts, Only = only },
             AdminPort = Port(options, "--admin-port"),
             ReadyTimeout = TimeSpan.FromSeconds(readyTimeout > 0 ? readyTimeout : throw new CliUsageException("--ready-timeout must be positive")),
+            MaxConnectionsPerApp = maxConnections > 0 ? maxConnections : throw new CliUsageException("--max-app-connections must be positive"),
         });
     }
 

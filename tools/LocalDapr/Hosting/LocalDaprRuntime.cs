@@ -127,6 +127,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
             }
         });
 
+        builder.Services.AddSingleton(options);
         builder.Services.AddLocalDaprCore(apps);
         builder.Services.AddLocalDaprComponents();
         builder.Services.AddLocalDaprPubSub();

@@ -18,4 +18,12 @@ public sealed class LocalDaprRuntimeOptions
 
     /// <summary>How long a graceful stop may wait for in-flight requests.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Open connections to one app instance (or HTTP endpoint) at most; further requests wait for a free one until
+    /// their caller's timeout. Bounds the runtime's sockets when an app answers slower than it is called.
+    /// </summary>
+    public int MaxConnectionsPerApp { get; init; } = DefaultMaxConnectionsPerApp;
+
+    public const int DefaultMaxConnectionsPerApp = 256;
 }

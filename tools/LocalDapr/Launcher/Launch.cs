@@ -40,13 +40,18 @@ public static partial class Launch
         }
 
         ProcessTree.BecomeSubreaper();
+        if (OpenFileLimit.RaiseToHardLimit() is { } files)
+        {
+            LogOpenFiles(logger, files.Before, files.After);
+        }
+
         LocalDaprRuntime? runtime = null;
         WebApplication? admin = null;
         AppSupervisor? supervisor = null;
         using var probeClient = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) });
         try
         {
-            runtime = await LocalDaprRuntime.StartAsync(Sidecars(plan), RuntimeOptions(plan), signal.Token);
+            runtime = await LocalDaprRuntime.StartAsync(Sidecars(plan), RuntimeOptions(plan, options), signal.Token);
             supervisor = CreateSupervisor(plan, options, runtime.Instances, probeClient, loggers, signal.Token);
             var ports = plan.Apps.Where(a => a.ReplicaIndex == 0).ToDictionary(a => a.AppId, a => (a.DaprHttpPort, a.DaprGrpcPort), StringComparer.Ordinal);
             admin = await AdminServer.StartAsync(options.EffectiveAdminPort, new AdminContext(supervisor, ports), signal.Token);
@@ -114,7 +119,7 @@ public static partial class Launch
         .ToArray();
 
     /// <summary>The runtime logs at the most verbose <c>logLevel</c> any app asks for (warnings by default).</summary>
-    private static LocalDaprRuntimeOptions RuntimeOptions(RunPlan plan)
+    private static LocalDaprRuntimeOptions RuntimeOptions(RunPlan plan, LaunchOptions options)
     {
         var level = plan.Apps.Select(a => a.LogLevel?.ToLowerInvariant() switch
         {
@@ -123,7 +128,11 @@ public static partial class Launch
             "error" or "fatal" => LogLevel.Error,
             _ => LogLevel.Warning,
         }).Min();
-        return new LocalDaprRuntimeOptions { ConfigureLogging = b => LauncherConsoleFormatter.Configure(b, level) };
+        return new LocalDaprRuntimeOptions
+        {
+            ConfigureLogging = b => LauncherConsoleFormatter.Configure(b, level),
+            MaxConnectionsPerApp = options.MaxConnectionsPerApp,
+        };
     }
 
     private static AppSupervisor CreateSupervisor(RunPlan plan, LaunchOptions options, IAppInstanceRegistry registry, HttpClient probeClient, ILoggerFactory loggers, CancellationToken shuttingDown)
@@ -178,6 +187,9 @@ public static partial class Launch
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "stopping {Count} process(es) left behind by apps: {Pids}")]
     private static partial void LogOrphans(ILogger logger, int count, string pids);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "open-file limit {After} (soft limit was {Before})")]
+    private static partial void LogOpenFiles(ILogger logger, ulong before, ulong after);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "stopped")]
     private static partial void LogStopped(ILogger logger);

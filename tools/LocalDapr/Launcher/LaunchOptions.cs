@@ -19,4 +19,7 @@ public sealed record LaunchOptions
     public const int DefaultAdminPort = 3490;
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Open connections from the runtime to one app instance at most (<c>--max-app-connections</c>).</summary>
+    public int MaxConnectionsPerApp { get; init; } = Hosting.LocalDaprRuntimeOptions.DefaultMaxConnectionsPerApp;
 }
