@@ -17,6 +17,13 @@ public static class UserAccountActorContract
 
     /// <summary><c>Events.UsageRecorded</c> → <see cref="SettlementResult"/>: charges once per event id and frees its hold.</summary>
     public const string Settle = "Settle";
+
+    /// <summary>
+    /// <c>List&lt;Events.UsageRecorded&gt;</c> (all of this user) → <c>List&lt;SettlementResult&gt;</c> in the same order:
+    /// settles a batch in one turn and one state transaction, each event id charged once (outcome <c>invalid</c> for an
+    /// event without id or model, or of another user).
+    /// </summary>
+    public const string SettleMany = "SettleMany";
 }
 
 /// <summary>

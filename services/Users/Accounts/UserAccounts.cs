@@ -21,6 +21,10 @@ public sealed class UserAccounts(IActorProxyFactory proxies)
     public Task<SettlementResult> SettleAsync(UsageRecorded usage, CancellationToken cancellationToken) =>
         Proxy(usage.UserId).InvokeMethodAsync<UsageRecorded, SettlementResult>(UserAccountActorContract.Settle, usage, cancellationToken);
 
+    /// <summary>Settles usage events of one user in one actor turn; results in the order of <paramref name="usages"/>.</summary>
+    public Task<List<SettlementResult>> SettleManyAsync(string userId, List<UsageRecorded> usages, CancellationToken cancellationToken) =>
+        Proxy(userId).InvokeMethodAsync<List<UsageRecorded>, List<SettlementResult>>(UserAccountActorContract.SettleMany, usages, cancellationToken);
+
     public Task<AccountReply> CreateAsync(string userId, CreateAccount command, CancellationToken cancellationToken) =>
         Proxy(userId).InvokeMethodAsync<CreateAccount, AccountReply>(nameof(IUserAccountActor.Create), command, cancellationToken);
 

@@ -8,6 +8,9 @@ public static class SettlementOutcomes
     public const string Charged = "charged";
     public const string AlreadyCharged = "already_charged";
     public const string UnknownUser = "unknown_user";
+
+    /// <summary>The event lacks its id or model, or belongs to another user: it can never be charged here.</summary>
+    public const string Invalid = "invalid";
 }
 
 public sealed record CreateAccount(string Name, string Plan, decimal GrantedBalance);

@@ -16,8 +16,8 @@ public sealed record AccountState(
 }
 
 /// <summary>
-/// Money and quota set aside for one admitted request until its usage settles it, it is released, or it expires
-/// (state key <c>holds</c>: reservation id → hold).
+/// Money and quota set aside for one admitted request until its usage settles it, it is released, or it expires.
+/// Kept in the actor activation's memory only (<see cref="OpenHolds"/>), never saved.
 /// </summary>
 public sealed record Hold(
     string RequestId,
@@ -28,7 +28,7 @@ public sealed record Hold(
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt);
 
-/// <summary>Requests and estimated tokens admitted in one UTC minute (state key <c>window</c>).</summary>
+/// <summary>Requests and estimated tokens admitted in one UTC minute (in the actor activation's memory, never saved).</summary>
 public sealed record MinuteWindow(long Minute, int Requests, long Tokens)
 {
     public static long MinuteOf(DateTimeOffset now) => now.ToUnixTimeSeconds() / 60;

@@ -6,7 +6,7 @@ namespace DeepSeek.Dapr.Users.Actors;
 
 /// <summary>
 /// The methods of <see cref="UserAccountActor"/>, called weakly typed with JSON (web defaults): the method name is
-/// the wire name, so <c>Reserve</c>, <c>Release</c> and <c>Settle</c> match <see cref="UserAccountActorContract"/>.
+/// the wire name, so <c>Reserve</c>, <c>Release</c>, <c>Settle</c> and <c>SettleMany</c> match <see cref="UserAccountActorContract"/>.
 /// </summary>
 public interface IUserAccountActor : IActor
 {
@@ -15,6 +15,8 @@ public interface IUserAccountActor : IActor
     Task Release(ReservationRelease release);
 
     Task<SettlementResult> Settle(UsageRecorded usage);
+
+    Task<List<SettlementResult>> SettleMany(List<UsageRecorded> usages);
 
     Task<AccountReply> Create(CreateAccount command);
 

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using Dapr.Actors.Client;
 using DeepSeek.Dapr.Contracts;
@@ -35,6 +36,24 @@ public sealed class UserAccountActorTests(UsersActorApp app) : IClassFixture<Use
         var view = await GetAsync(userId);
         view.OpenHolds.Should().Be(50);
         view.HeldAmount.Should().Be(50 * HoldOf1000And1000);
+        (await StoredStateAsync(userId, "holds")).Should().Be(HttpStatusCode.NoContent, "holds live in the activation's memory, a reservation writes nothing");
+        (await StoredStateAsync(userId, "window")).Should().Be(HttpStatusCode.NoContent, "so does the minute window");
+    }
+
+    [Fact]
+    public async Task Releasing_every_hold_concurrently_frees_the_whole_balance_again_without_a_write()
+    {
+        var userId = await app.CreateUserAsync(granted: 50 * HoldOf1000And1000);
+        var first = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => ReserveAsync(userId, $"first-{i}")));
+
+        await Task.WhenAll(first.Where(d => d.Allowed).Select(d =>
+            app.Actor(userId).InvokeMethodAsync(UserAccountActorContract.Release, new ReservationRelease(d.ReservationId!))));
+        var second = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => ReserveAsync(userId, $"second-{i}")));
+
+        first.Count(d => d.Allowed).Should().Be(50);
+        second.Count(d => d.Allowed).Should().Be(50, "every released hold gave its money back, and nothing more");
+        (await GetAsync(userId)).Should().Match<AccountView>(v => v.OpenHolds == 50 && v.GrantedBalance == 50 * HoldOf1000And1000);
+        (await StoredStateAsync(userId, "holds")).Should().Be(HttpStatusCode.NoContent);
     }
 
     [Fact]
@@ -83,11 +102,11 @@ public sealed class UserAccountActorTests(UsersActorApp app) : IClassFixture<Use
         var userId = await app.CreateUserAsync(granted: 1m);
         var usage = UsersTestData.Usage(userId);
         await SettleAsync(usage);
-        using var sidecar = new HttpClient { BaseAddress = new Uri(app.HttpEndpoint(DeepSeek.Dapr.Contracts.AppIds.Users)) };
+        using var sidecar = new HttpClient { BaseAddress = new Uri(app.HttpEndpoint(AppIds.Users)) };
 
         using var marker = await sidecar.GetAsync($"/v1.0/actors/{UserAccountActorContract.ActorType}/{userId}/state/charged:{usage.EventId}");
 
-        marker.StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
+        marker.StatusCode.Should().Be(HttpStatusCode.OK);
         (await marker.Content.ReadAsStringAsync()).Should().Contain("0.0003892");
         var expires = DateTimeOffset.Parse(marker.Headers.GetValues("Metadata.ttlExpireTime").Single(), System.Globalization.CultureInfo.InvariantCulture);
         expires.Should().BeCloseTo(DateTimeOffset.UtcNow.AddDays(7), TimeSpan.FromMinutes(5));
@@ -151,6 +170,13 @@ public sealed class UserAccountActorTests(UsersActorApp app) : IClassFixture<Use
 
         decision.Should().Match<QuotaDecision>(d => !d.Allowed && d.Status == 400);
         (await GetAsync(userId)).OpenHolds.Should().Be(0);
+    }
+
+    private async Task<HttpStatusCode> StoredStateAsync(string userId, string key)
+    {
+        using var sidecar = new HttpClient { BaseAddress = new Uri(app.HttpEndpoint(AppIds.Users)) };
+        using var reply = await sidecar.GetAsync($"/v1.0/actors/{UserAccountActorContract.ActorType}/{userId}/state/{key}");
+        return reply.StatusCode;
     }
 
     private Task<QuotaDecision> ReserveAsync(string userId, string requestId) =>

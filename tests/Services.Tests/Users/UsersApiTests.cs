@@ -182,15 +182,6 @@ public sealed class UsersApiTests(UsersActorApp app) : IClassFixture<UsersActorA
     }
 
     [Fact]
-    public async Task A_poison_event_is_dropped_not_retried_forever()
-    {
-        var reply = await Client.PostAsync("/events/usage-recorded", new StringContent("""{"data":{"nonsense":true}}""", Encoding.UTF8, "application/json"));
-
-        reply.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await reply.Content.ReadAsStringAsync()).Should().Contain("DROP");
-    }
-
-    [Fact]
     public async Task Bad_input_gets_openai_shaped_400s_and_unknown_users_404()
     {
         var badTopUp = await Client.PostAsJsonAsync("/internal/users/admin/topup", new TopUpRequest(-1m), ContractsJsonContext.Default.TopUpRequest);

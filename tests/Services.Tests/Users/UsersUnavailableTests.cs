@@ -45,12 +45,9 @@ public sealed class UsersUnavailableTests : IAsyncLifetime
     [Fact]
     public async Task A_usage_event_that_cannot_be_settled_now_is_retried_not_dropped()
     {
-        var usage = System.Text.Json.JsonSerializer.Serialize(UsersTestData.Usage("alice"), ContractsJsonContext.Default.UsageRecorded);
+        var reply = await _client.PostAsync("/events/usage-recorded", BulkUsageEnvelope.Of(BulkUsageEnvelope.Entry("e1", UsersTestData.Usage("alice"))));
 
-        var reply = await _client.PostAsync("/events/usage-recorded", new StringContent(usage, System.Text.Encoding.UTF8, "application/json"));
-
-        reply.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await reply.Content.ReadAsStringAsync()).Should().Contain("RETRY");
+        (await BulkUsageEnvelope.StatusesAsync(reply)).Should().Equal(new Dictionary<string, string> { ["e1"] = "RETRY" });
     }
 
     public async Task DisposeAsync()
