@@ -116,7 +116,7 @@ public sealed class StateStoreBehaviourTests : IDisposable
     public async Task Sqlite_accepts_file_uris_and_rejects_bad_table_names()
     {
         var path = Path.Combine(_dir, "uri.db");
-        await using (var store = await SqliteStateStore.OpenAsync(SqliteStateStoreOptions.From(Metadata(("connectionString", $"file:{path}?_pragma=busy_timeout(500)"))),
+        await using (var store = await SqliteStateStore.OpenAsync(SqliteStateStoreOptions.From(Metadata(("connectionString", $"file:{path}?_pragma=synchronous(NORMAL)"))),
             TimeProvider.System, NullLogger.Instance, default))
         {
             await store.SetAsync(Write("k", "1"), default);
@@ -125,6 +125,41 @@ public sealed class StateStoreBehaviourTests : IDisposable
         File.Exists(path).Should().BeTrue();
         var bad = () => SqliteStateStoreOptions.From(Metadata(("connectionString", path), ("tableName", "state; DROP TABLE x")));
         bad.Should().Throw<ResourceException>().WithMessage("*tableName*");
+    }
+
+    [Fact]
+    public async Task Sqlite_runs_the_connection_strings_pragmas_on_its_connections_and_keeps_the_path_without_the_query()
+    {
+        var path = Path.Combine(_dir, "pragmas.db");
+        await using (var store = await SqliteStateStore.OpenAsync(
+            SqliteStateStoreOptions.From(Metadata(("connectionString", $"{path}?_pragma=synchronous(NORMAL)&_pragma=user_version(7)"))),
+            TimeProvider.System, NullLogger.Instance, default))
+        {
+            await store.SetAsync(Write("k", "1"), default);
+            Encoding.UTF8.GetString((await store.GetAsync("k", default))!.Value.Span).Should().Be("1");
+        }
+
+        File.Exists(path).Should().BeTrue("the query string is not part of the file name");
+        await using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+        await check.OpenAsync();
+        await using var command = check.CreateCommand();
+        command.CommandText = "PRAGMA user_version;";
+        Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture).Should().Be(7);
+        command.CommandText = "PRAGMA journal_mode;";
+        (await command.ExecuteScalarAsync()).Should().Be("wal", "WAL stays on with other pragmas set");
+    }
+
+    [Theory]
+    [InlineData("_pragma=busy_timeout(2000)", "*forbidden option '_pragma=busy_timeout'*busyTimeout*")]
+    [InlineData("_pragma=journal_mode(WAL)", "*forbidden option '_pragma=journal_mode'*disableWAL*")]
+    [InlineData("_pragma=foreign_keys(1)", "*forbidden option '_pragma=foreign_keys'*")]
+    [InlineData("_pragma=synchronus(NORMAL)", "*unknown SQLite pragma 'synchronus'*")]
+    [InlineData("_pragma=synchronous(NORMAL);DROP%20TABLE%20state", "*not of the form name(value)*")]
+    public void Sqlite_rejects_pragmas_that_metadata_owns_unknown_names_and_malformed_entries(string query, string message)
+    {
+        var bad = () => SqliteStateStoreOptions.From(Metadata(("connectionString", $"file:{Path.Combine(_dir, "x.db")}?{query}")));
+
+        bad.Should().Throw<ResourceException>().WithMessage("*connectionString*").WithMessage(message);
     }
 
     [Fact]

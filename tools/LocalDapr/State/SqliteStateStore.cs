@@ -22,6 +22,7 @@ public sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SqliteStatements _sql;
     private readonly CancellationTokenSource _stop = new();
+    private readonly SqliteSessionPool _sessions;
 
     // Keeps a shared-cache in-memory database alive between operations; SQLite drops it with the last connection.
     private SqliteConnection? _keepAlive;
@@ -34,6 +35,7 @@ public sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable
         _logger = logger;
         _connectionString = options.ToConnectionString();
         _sql = new SqliteStatements(options.TableName);
+        _sessions = new SqliteSessionPool(_connectionString, [$"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds};", .. options.Pragmas]);
     }
 
     public string Name => _options.Name;
@@ -49,70 +51,100 @@ public sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable
 
     public async Task<StateEntry?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        return await ReadAsync(connection, key, Now(), cancellationToken);
+        var session = await _sessions.RentAsync(cancellationToken);
+        try
+        {
+            return await ReadAsync(session, key, Now(), cancellationToken);
+        }
+        finally
+        {
+            await _sessions.ReturnAsync(session);
+        }
     }
 
     public async Task<IReadOnlyList<StateEntry?>> GetBulkAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        var now = Now();
-        var result = new StateEntry?[keys.Count];
-        for (var i = 0; i < keys.Count; i++)
+        var session = await _sessions.RentAsync(cancellationToken);
+        try
         {
-            result[i] = await ReadAsync(connection, keys[i], now, cancellationToken);
-        }
+            var now = Now();
+            var result = new StateEntry?[keys.Count];
+            for (var i = 0; i < keys.Count; i++)
+            {
+                result[i] = await ReadAsync(session, keys[i], now, cancellationToken);
+            }
 
-        return result;
+            return result;
+        }
+        finally
+        {
+            await _sessions.ReturnAsync(session);
+        }
     }
 
     public async Task<string> SetAsync(StateWrite write, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        return await WriteAsync(connection, null, write, Now(), cancellationToken);
+        var session = await _sessions.RentAsync(cancellationToken);
+        try
+        {
+            return await WriteAsync(session, null, write, Now(), cancellationToken);
+        }
+        finally
+        {
+            await _sessions.ReturnAsync(session);
+        }
     }
 
     public async Task DeleteAsync(StateDelete delete, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await RemoveAsync(connection, null, delete, Now(), cancellationToken);
+        var session = await _sessions.RentAsync(cancellationToken);
+        try
+        {
+            await RemoveAsync(session, null, delete, Now(), cancellationToken);
+        }
+        finally
+        {
+            await _sessions.ReturnAsync(session);
+        }
     }
 
     public async Task TransactAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        // Not deferred: BEGIN IMMEDIATE takes the write lock up front, so concurrent transactions queue instead of deadlocking.
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        var now = Now();
-        foreach (var operation in operations)
+        var session = await _sessions.RentAsync(cancellationToken);
+        try
         {
-            if (operation is UpsertOperation upsert)
+            // Not deferred: BEGIN IMMEDIATE takes the write lock up front, so concurrent transactions queue instead of deadlocking.
+            await using var transaction = session.Connection.BeginTransaction(deferred: false);
+            var now = Now();
+            foreach (var operation in operations)
             {
-                await WriteAsync(connection, transaction, upsert.Write, now, cancellationToken);
+                if (operation is UpsertOperation upsert)
+                {
+                    await WriteAsync(session, transaction, upsert.Write, now, cancellationToken);
+                }
+                else if (operation is DeleteOperation delete)
+                {
+                    await RemoveAsync(session, transaction, delete.Delete, now, cancellationToken);
+                }
             }
-            else if (operation is DeleteOperation delete)
-            {
-                await RemoveAsync(connection, transaction, delete.Delete, now, cancellationToken);
-            }
-        }
 
-        // A failed operation throws before this line; disposing the transaction then rolls everything back.
-        await transaction.CommitAsync(cancellationToken);
+            // A failed operation throws before this line; disposing the transaction then rolls everything back.
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            await _sessions.ReturnAsync(session);
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
         await _cleanup.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _sessions.DisposeAsync();
         if (_keepAlive is not null)
         {
             await _keepAlive.DisposeAsync();
-        }
-
-        // Pooled connections would keep the database file open after the runtime stops.
-        using (var pooled = new SqliteConnection(_connectionString))
-        {
-            SqliteConnection.ClearPool(pooled);
         }
 
         _stop.Dispose();
@@ -121,11 +153,17 @@ public sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable
     /// <summary>Deletes expired rows; returns how many.</summary>
     internal async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = _sql.DeleteExpired;
-        command.Parameters.AddWithValue("@now", Now());
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        var session = await _sessions.RentAsync(cancellationToken);
+        try
+        {
+            var command = session.Command(_sql.DeleteExpired);
+            SqliteSession.Set(command, "@now", Now());
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            await _sessions.ReturnAsync(session);
+        }
     }
 
     private async Task InitializeAsync(CancellationToken cancellationToken)
@@ -141,14 +179,22 @@ public sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable
             await _keepAlive.OpenAsync(cancellationToken);
         }
 
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        if (!_options.IsInMemory && !_options.DisableWal)
+        var session = await _sessions.RentAsync(cancellationToken);
+        try
         {
-            await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
-        }
+            // WAL is a property of the database file (it persists), so once is enough; daprd sets it the same way.
+            if (!_options.IsInMemory && !_options.DisableWal)
+            {
+                await ExecuteAsync(session.Connection, "PRAGMA journal_mode=WAL;", cancellationToken);
+            }
 
-        await ExecuteAsync(connection, _sql.CreateTable, cancellationToken);
-        await ExecuteAsync(connection, _sql.CreateExpirationIndex, cancellationToken);
+            await ExecuteAsync(session.Connection, _sql.CreateTable, cancellationToken);
+            await ExecuteAsync(session.Connection, _sql.CreateExpirationIndex, cancellationToken);
+        }
+        finally
+        {
+            await _sessions.ReturnAsync(session);
+        }
 
         if (_options.CleanupInterval > TimeSpan.Zero)
         {
@@ -156,22 +202,11 @@ public sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable
         }
     }
 
-    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    private async Task<StateEntry?> ReadAsync(SqliteSession session, string key, string now, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-
-        // Pooled connections keep the pragma, but a fresh one needs it; it is cheap either way.
-        await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds};", cancellationToken);
-        return connection;
-    }
-
-    private async Task<StateEntry?> ReadAsync(SqliteConnection connection, string key, string now, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = _sql.Select;
-        command.Parameters.AddWithValue("@key", key);
-        command.Parameters.AddWithValue("@now", now);
+        var command = session.Command(_sql.Select);
+        SqliteSession.Set(command, "@key", key);
+        SqliteSession.Set(command, "@now", now);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -186,25 +221,25 @@ public sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable
         return new StateEntry(key, value, reader.GetString(2), expires);
     }
 
-    private async Task<string> WriteAsync(SqliteConnection connection, SqliteTransaction? transaction, StateWrite write, string now, CancellationToken cancellationToken)
+    private async Task<string> WriteAsync(SqliteSession session, SqliteTransaction? transaction, StateWrite write, string now, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = write.ETag is not null ? _sql.UpdateIfETag
+        var command = session.Command(
+            write.ETag is not null ? _sql.UpdateIfETag
             : write.Concurrency == Concurrency.FirstWrite ? _sql.InsertIfAbsent
-            : _sql.Upsert;
+            : _sql.Upsert,
+            transaction);
 
         var etag = Guid.NewGuid().ToString();
         var isBinary = !JsonBytes.IsJson(write.Value.Span);
-        command.Parameters.AddWithValue("@key", write.Key);
-        command.Parameters.AddWithValue("@value", isBinary ? Convert.ToBase64String(write.Value.Span) : Encoding.UTF8.GetString(write.Value.Span));
-        command.Parameters.AddWithValue("@isBinary", isBinary);
-        command.Parameters.AddWithValue("@etag", etag);
-        command.Parameters.AddWithValue("@expires", write.TtlSeconds is > 0
+        SqliteSession.Set(command, "@key", write.Key);
+        SqliteSession.Set(command, "@value", isBinary ? Convert.ToBase64String(write.Value.Span) : Encoding.UTF8.GetString(write.Value.Span));
+        SqliteSession.Set(command, "@isBinary", isBinary);
+        SqliteSession.Set(command, "@etag", etag);
+        SqliteSession.Set(command, "@expires", write.TtlSeconds is > 0
             ? _time.GetUtcNow().AddSeconds(write.TtlSeconds.Value).UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture)
-            : DBNull.Value);
-        command.Parameters.AddWithValue("@now", now);
-        command.Parameters.AddWithValue("@expected", (object?)write.ETag ?? DBNull.Value);
+            : null);
+        SqliteSession.Set(command, "@now", now);
+        SqliteSession.Set(command, "@expected", write.ETag);
 
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
         {
@@ -214,14 +249,12 @@ public sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable
         return etag;
     }
 
-    private async Task RemoveAsync(SqliteConnection connection, SqliteTransaction? transaction, StateDelete delete, string now, CancellationToken cancellationToken)
+    private async Task RemoveAsync(SqliteSession session, SqliteTransaction? transaction, StateDelete delete, string now, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = delete.ETag is null ? _sql.Delete : _sql.DeleteIfETag;
-        command.Parameters.AddWithValue("@key", delete.Key);
-        command.Parameters.AddWithValue("@now", now);
-        command.Parameters.AddWithValue("@expected", (object?)delete.ETag ?? DBNull.Value);
+        var command = session.Command(delete.ETag is null ? _sql.Delete : _sql.DeleteIfETag, transaction);
+        SqliteSession.Set(command, "@key", delete.Key);
+        SqliteSession.Set(command, "@now", now);
+        SqliteSession.Set(command, "@expected", delete.ETag);
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0 && delete.ETag is not null)
         {
             throw new ETagMismatchException(delete.Key);

@@ -7,7 +7,8 @@ namespace LocalDapr.State;
 /// <summary>
 /// <c>state.sqlite</c> metadata. <c>connectionString</c> is what daprd accepts: a file path (relative paths are
 /// relative to the runtime's working directory, as for daprd), a <c>file:</c> URI, <c>:memory:</c> /
-/// <c>file::memory:...</c>, or an ADO.NET <c>Data Source=...</c> string.
+/// <c>file::memory:...</c>, or an ADO.NET <c>Data Source=...</c> string. <c>_pragma=name(value)</c> entries in the
+/// query (<c>.data/x.db?_pragma=synchronous(NORMAL)</c>) run on every new connection (<see cref="SqlitePragmas"/>).
 /// </summary>
 public sealed partial record SqliteStateStoreOptions(
     string Name,
@@ -18,7 +19,8 @@ public sealed partial record SqliteStateStoreOptions(
     TimeSpan Timeout,
     TimeSpan CleanupInterval,
     bool DisableWal,
-    bool IsActorStateStore)
+    bool IsActorStateStore,
+    IReadOnlyList<string> Pragmas)
 {
     public static SqliteStateStoreOptions From(ComponentMetadata metadata)
     {
@@ -37,6 +39,16 @@ public sealed partial record SqliteStateStoreOptions(
             throw metadata.Error($"metadata field 'connectionString' has no database path: '{raw}'");
         }
 
+        IReadOnlyList<string> pragmas;
+        try
+        {
+            pragmas = IsAdoNet(raw) ? [] : SqlitePragmas.Parse(raw);
+        }
+        catch (ArgumentException ex)
+        {
+            throw metadata.Error($"metadata field 'connectionString': {ex.Message}");
+        }
+
         return new SqliteStateStoreOptions(
             metadata.Component.Name,
             path,
@@ -46,14 +58,16 @@ public sealed partial record SqliteStateStoreOptions(
             metadata.GetDuration("timeout", TimeSpan.FromSeconds(20)),
             metadata.GetDuration("cleanupInterval", TimeSpan.FromHours(1)),
             metadata.GetBool("disableWAL"),
-            metadata.GetBool("actorStateStore"));
+            metadata.GetBool("actorStateStore"),
+            pragmas);
     }
 
     public string ToConnectionString()
     {
         var builder = new SqliteConnectionStringBuilder
         {
-            Pooling = true,
+            // The store keeps its own open connections (SqliteSessionPool), each with its pragmas applied once.
+            Pooling = false,
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(Timeout.TotalSeconds)),
         };
         if (IsInMemory)
@@ -75,7 +89,7 @@ public sealed partial record SqliteStateStoreOptions(
 
     private static string ToPath(string raw)
     {
-        if (raw.Contains('=', StringComparison.Ordinal) && !raw.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        if (IsAdoNet(raw))
         {
             return Path.GetFullPath(new SqliteConnectionStringBuilder(raw).DataSource);
         }
@@ -88,6 +102,14 @@ public sealed partial record SqliteStateStoreOptions(
         }
 
         return path.Length == 0 ? path : Path.GetFullPath(path);
+    }
+
+    /// <summary><c>Data Source=...;...</c>: '=' before any query string, and no <c>file:</c> URI.</summary>
+    private static bool IsAdoNet(string raw)
+    {
+        var eq = raw.IndexOf('=', StringComparison.Ordinal);
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        return eq >= 0 && (query < 0 || eq < query) && !raw.StartsWith("file:", StringComparison.OrdinalIgnoreCase);
     }
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
