@@ -22,16 +22,19 @@ internal static class TelemetryExtensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(InstrumentationName)
-                .AddPrometheusExporter())
-            .WithTracing(t => t
-                .AddSource(InstrumentationName)
-                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !IsProbe(ctx.Request.Path))
-                .AddHttpClientInstrumentation());
+                .AddPrometheusExporter());
 
-        // Export only when a collector is configured: OTLP to nowhere would only cost retries.
+        // Spans are recorded only when a collector takes them. Without one, a tracer provider would still build and tag
+        // an activity for every request and every outgoing call (measured on gateway-ai under the benchmark) only to
+        // drop it. Trace context still flows without it: ASP.NET Core starts the request's activity from the
+        // sidecar's traceparent for its log scopes, and HttpClient forwards the current activity's context.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            otel.UseOtlpExporter();
+            otel.WithTracing(t => t
+                    .AddSource(InstrumentationName)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !IsProbe(ctx.Request.Path))
+                    .AddHttpClientInstrumentation())
+                .UseOtlpExporter();
         }
     }
 

@@ -65,7 +65,7 @@ public static class ChatCompletionsApi
             var (answered, completion) = admitted.Cached is { } cached
                 ? (admitted, CompletionShaping.FromCache(cached))
                 : await GenerateAsync(admitted, httpContext, services, cancellationToken);
-            await services.Streaming.Finisher.FinishAsync(answered, completion, streamed: false, complete: true);
+            await services.Streaming.Finisher.FinishAsync(answered, completion, streamed: false, complete: true, httpContext.Response);
             return TypedResults.Json(completion, ContractsJsonContext.Default.ChatCompletion);
         }
         catch (DownstreamUnavailableException ex)

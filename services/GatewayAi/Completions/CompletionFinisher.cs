@@ -11,16 +11,19 @@ using DeepSeek.Dapr.ServiceDefaults.Tokens;
 namespace DeepSeek.Dapr.GatewayAi.Completions;
 
 /// <summary>
-/// What happens once a reply exists, all at once: store it in the response cache, publish its usage (exactly one
-/// event per request, with a fresh event id, carrying the reservation users settles), and append the turn to the
-/// conversation. A request that ended before anything was generated publishes nothing and releases its hold instead.
-/// None of these may fail the reply the client already has, and none may be cancelled by the client leaving, so they
-/// run on their own token.
+/// What happens once a reply exists: store it in the response cache, append the turn to the conversation, and publish
+/// its usage (exactly one event per request, with a fresh event id, carrying the reservation users settles). A request
+/// that ended before anything was generated publishes nothing and releases its hold instead.
+/// The cache write and the turn are awaited before the reply ends, so the client's next request reads them. The usage
+/// event is not: its subscribers see it asynchronously anyway, so it is published while the reply is written and the
+/// response's completion awaits it (Kestrel runs OnCompleted before it takes the connection's next request and before
+/// a graceful shutdown ends). None of these may fail the reply the client already has, and none may be cancelled by
+/// the client leaving, so they run on their own token.
 /// </summary>
 public sealed partial class CompletionFinisher(
     IResponseCache cache, IUsagePublisher usage, ChatContextClient chat, AccountGate accounts, GatewayMetrics metrics, ILogger<CompletionFinisher> logger)
 {
-    public async Task FinishAsync(AdmittedRequest admitted, ChatCompletion? reply, bool streamed, bool complete)
+    public async Task FinishAsync(AdmittedRequest admitted, ChatCompletion? reply, bool streamed, bool complete, HttpResponse response)
     {
         var elapsedMs = Stopwatch.GetElapsedTime(admitted.StartedAt).TotalMilliseconds;
         var promptTokens = reply?.Usage?.PromptTokens is > 0 and var p ? p : admitted.PromptTokens;
@@ -39,24 +42,23 @@ public sealed partial class CompletionFinisher(
 
         // Closing the ticket here means the response's end will not release it: users settles it from this event.
         var reservationId = admitted.Reservation is { } ticket && ticket.TryClose() ? ticket.ReservationId : null;
-        var work = new List<Task>
-        {
-            usage.PublishAsync(new UsageRecorded(
-                EventId: Guid.NewGuid().ToString("N"),
-                RequestId: admitted.RequestId,
-                UserId: admitted.Key.UserId!,
-                KeyId: admitted.Key.KeyId,
-                Model: admitted.Model.Id,
-                PromptTokens: promptTokens,
-                CompletionTokens: completionTokens,
-                PromptCacheHitTokens: admitted.CacheHit ? promptTokens : 0,
-                CacheHit: admitted.CacheHit,
-                Streamed: streamed,
-                LatencyMs: elapsedMs,
-                OccurredAt: DateTimeOffset.UtcNow,
-                ReservationId: reservationId), CancellationToken.None),
-        };
+        var publishing = usage.PublishAsync(new UsageRecorded(
+            EventId: Guid.NewGuid().ToString("N"),
+            RequestId: admitted.RequestId,
+            UserId: admitted.Key.UserId!,
+            KeyId: admitted.Key.KeyId,
+            Model: admitted.Model.Id,
+            PromptTokens: promptTokens,
+            CompletionTokens: completionTokens,
+            PromptCacheHitTokens: admitted.CacheHit ? promptTokens : 0,
+            CacheHit: admitted.CacheHit,
+            Streamed: streamed,
+            LatencyMs: elapsedMs,
+            OccurredAt: DateTimeOffset.UtcNow,
+            ReservationId: reservationId), CancellationToken.None);
+        response.OnCompleted(static state => (Task)state, publishing);
 
+        var work = new List<Task>(2);
         if (complete && reply is not null && !admitted.CacheHit && admitted.CacheKey is { } key && CompletionShaping.IsCacheable(reply))
         {
             work.Add(cache.SetAsync(key, reply, CancellationToken.None));

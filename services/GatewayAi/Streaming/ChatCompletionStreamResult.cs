@@ -29,7 +29,7 @@ public sealed partial class ChatCompletionStreamResult(AdmittedRequest admitted,
             var reply = CompletionShaping.FromCache(cached);
             var cacheWriter = await SseEventWriter.StartAsync(httpContext.Response, cancellationToken);
             await ChatStreamRelay.RelayAsync(CompletionReplay.ToEvents(reply), cacheWriter, assembler, settings, null, null, cancellationToken);
-            await services.Finisher.FinishAsync(admitted, reply, streamed: true, complete: true);
+            await services.Finisher.FinishAsync(admitted, reply, streamed: true, complete: true, httpContext.Response);
             return;
         }
 
@@ -38,7 +38,7 @@ public sealed partial class ChatCompletionStreamResult(AdmittedRequest admitted,
         try
         {
             var outcome = await StreamFromInferenceAsync(httpContext, settings, assembler, w => writer = w, a => answered = a, cancellationToken);
-            await services.Finisher.FinishAsync(answered, assembler.ToCompletion(), streamed: true, complete: outcome.Completed);
+            await services.Finisher.FinishAsync(answered, assembler.ToCompletion(), streamed: true, complete: outcome.Completed, httpContext.Response);
         }
         catch (Exception ex) when (ex is DownstreamUnavailableException or InferenceRejectedException)
         {
@@ -51,13 +51,13 @@ public sealed partial class ChatCompletionStreamResult(AdmittedRequest admitted,
 
             await writer.WriteJsonAsync(services.Failures.InBand(httpContext, ex), ContractsJsonContext.Default.ErrorResponse, cancellationToken);
             await writer.WriteDoneAsync(cancellationToken);
-            await services.Finisher.FinishAsync(answered, assembler.ToCompletion(), streamed: true, complete: false);
+            await services.Finisher.FinishAsync(answered, assembler.ToCompletion(), streamed: true, complete: false, httpContext.Response);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The client left: inference was cancelled with it. Bill what was generated up to here.
             LogClientLeft(services.Logger, admitted.RequestId);
-            await services.Finisher.FinishAsync(answered, assembler.ToCompletion(), streamed: true, complete: false);
+            await services.Finisher.FinishAsync(answered, assembler.ToCompletion(), streamed: true, complete: false, httpContext.Response);
         }
     }
 

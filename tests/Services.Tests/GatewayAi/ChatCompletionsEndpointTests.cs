@@ -328,6 +328,24 @@ public sealed class ChatCompletionsEndpointTests : IAsyncLifetime
         _sidecar.InferenceCancelled.Task.IsCompletedSuccessfully.Should().BeTrue();
     }
 
+    [Fact]
+    public async Task Trace_context_of_the_sidecar_flows_into_every_downstream_call_without_a_trace_exporter()
+    {
+        // No OTEL_EXPORTER_OTLP_ENDPOINT here, so no tracer provider records spans; the trace must still be one trace.
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"chat","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+
+        using var response = await _client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        _sidecar.TraceParents.Select(t => t.AppId).Should().Contain(["auth", "models", "inference"]);
+        _sidecar.TraceParents.Should().OnlyContain(t => t.TraceParent.StartsWith($"00-{traceId}-", StringComparison.Ordinal));
+    }
+
     private async Task<HttpResponseMessage> PostAsync(string json) =>
         await _client.PostAsync("/v1/chat/completions", new StringContent(json, Encoding.UTF8, "application/json"));
 

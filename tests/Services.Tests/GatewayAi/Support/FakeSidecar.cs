@@ -21,6 +21,8 @@ public sealed class FakeSidecar : IAsyncDisposable
     private LoopbackApp? _app;
 
     public ConcurrentQueue<string> Calls { get; } = new();
+    /// <summary>The W3C <c>traceparent</c> each service invocation carried (empty when none), by target app-id.</summary>
+    public ConcurrentQueue<(string AppId, string TraceParent)> TraceParents { get; } = new();
     public ConcurrentQueue<GenerateRequest> Generations { get; } = new();
     public Func<QuotaCheckRequest, QuotaDecision> Quota { get; set; } = _ => new QuotaDecision(true, ReservationId: "res-1");
     public FakeInference Inference { get; } = new();
@@ -73,6 +75,7 @@ public sealed class FakeSidecar : IAsyncDisposable
     private async Task HandleAsync(HttpContext context, string appId, string method)
     {
         Calls.Enqueue($"{appId}/{method}");
+        TraceParents.Enqueue((appId, context.Request.Headers["traceparent"].ToString()));
         if (DownApps.Contains(appId))
         {
             // What daprd answers when the target cannot be reached or its breaker is open.
