@@ -1,3 +1,4 @@
+using DeepSeek.Dapr.Router.Admission;
 using DeepSeek.Dapr.Router.Filtering;
 using DeepSeek.Dapr.Router.Limits;
 using DeepSeek.Dapr.Router.Proxy;
@@ -24,6 +25,9 @@ public static class RouterExtensions
             return new IpFilter(filter.Allow, filter.Deny);
         });
         builder.Services.AddRouterRateLimiting();
+        builder.Services.Configure<AdmissionOptions>(builder.Configuration.GetSection(AdmissionOptions.SectionName));
+        builder.Services.AddSingleton<AdmissionMetrics>();
+        builder.Services.AddSingleton<EdgeAdmission>();
 
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
@@ -36,7 +40,8 @@ public static class RouterExtensions
         return builder;
     }
 
-    /// <summary>Order matters: cheap refusals (address, size, rate) before any work; unknown paths end in a 404 of the public shape.</summary>
+    /// <summary>Order matters: cheap refusals (address, size, rate) before any work, then admission per cluster (a
+    /// shed request never reaches the sidecar); unknown paths end in a 404 of the public shape.</summary>
     public static WebApplication MapRouter(this WebApplication app)
     {
         var retryAfter = app.Services.GetRequiredService<IOptions<RouterOptions>>().Value.RetryAfterSeconds;
@@ -44,7 +49,12 @@ public static class RouterExtensions
         app.UseMiddleware<IpFilterMiddleware>();
         app.UseMiddleware<BodySizeLimitMiddleware>();
         app.UseRateLimiter();
-        app.MapReverseProxy(proxy => proxy.Use((context, next) => SidecarErrors.MapForwarderErrorsAsync(context, () => next(context), retryAfter)));
+        var admission = app.Services.GetRequiredService<EdgeAdmission>();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use((context, next) => admission.InvokeAsync(context, () => next(context)));
+            proxy.Use((context, next) => SidecarErrors.MapForwarderErrorsAsync(context, () => next(context), retryAfter));
+        });
         app.MapFallback("{**path}", (HttpContext context) => OpenAiErrors.NotFound(
             $"Unknown path '{context.Request.Path}'. See the API reference for the supported endpoints (e.g. POST /v1/chat/completions).",
             "unknown_url"));

@@ -1,7 +1,7 @@
 namespace FaultBench;
 
 /// <summary>Requests sent in one second of the run, by how they ended (the chart's data).</summary>
-internal sealed record TimelinePoint(int Second, int Sent, int Served, int FallbackServed, int Degraded, int Failed);
+internal sealed record TimelinePoint(int Second, int Sent, int Served, int FallbackServed, int Degraded, int Failed, int Shed);
 
 /// <summary>Everything one run produced (results.json).</summary>
 internal sealed record FaultReport(
@@ -33,5 +33,6 @@ internal sealed record FaultReport(
             g.Count(r => r.Outcome == Outcome.Served),
             g.Count(r => r.Outcome == Outcome.FallbackServed),
             g.Count(r => r.Outcome == Outcome.Degraded),
-            g.Count(r => r.Outcome is Outcome.Failed or Outcome.Interrupted))).ToList();
+            g.Count(r => r.Outcome is Outcome.Failed or Outcome.Interrupted),
+            g.Count(r => r.Outcome == Outcome.Shed))).ToList();
 }

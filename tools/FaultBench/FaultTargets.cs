@@ -7,7 +7,7 @@ namespace FaultBench;
 /// no usage lost or charged twice (users and monitoring). auth or users down, one gateway instance down, and the
 /// domains that must not matter to chat (gateway-platform, monitoring): at most 0.1 % of requests not served.
 /// inference, chat or models down: nothing but degraded 503s, failover or handled stream errors, and no request
-/// longer than its timeout.
+/// longer than its timeout. Requests shed by the router's admission control count as not served everywhere.
 /// </summary>
 internal static class FaultTargets
 {
@@ -27,11 +27,11 @@ internal static class FaultTargets
         if (MustKeepServing.Contains(fault.AppId))
         {
             checks.Add(new TargetCheck($"≤ {Inv(MaxUnservedPercent)} % failed", row.UnservedPercent <= MaxUnservedPercent,
-                $"{row.Failed + row.Degraded + row.Interrupted} of {row.Sent} not served ({Inv(row.UnservedPercent)} %)"));
+                $"{row.Failed + row.Degraded + row.Interrupted + row.Shed} of {row.Sent} not served ({Inv(row.UnservedPercent)} %, {row.Shed} shed)"));
         }
         else
         {
-            checks.Add(new TargetCheck("only degraded 503s or failover", row.Failed == 0, $"{row.Failed} other failures"));
+            checks.Add(new TargetCheck("only degraded 503s or failover", row.Failed + row.Shed == 0, $"{row.Failed} other failures, {row.Shed} shed"));
             checks.Add(generationTimeout is { } timeout
                 ? new TargetCheck($"no request longer than its timeout ({Inv(timeout.TotalSeconds)} s)", row.MaxLatencyMs <= timeout.TotalMilliseconds,
                     $"longest {Inv(Math.Round(row.MaxLatencyMs))} ms")

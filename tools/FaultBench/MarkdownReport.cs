@@ -14,17 +14,17 @@ internal static class MarkdownReport
         md.AppendLine(Inv($"Machine: {report.Machine}. Load average (1 min) before / after: {report.LoadAverageBefore} / {report.LoadAverageAfter}."));
         md.AppendLine(Inv($"Load: {report.Rate} req/s open loop through the router (5 complete misses, 2 cache hits, 2 streams, 1 conversation in every 10), {report.Keys} users with one key each (unlimited plan), {report.GatewayAiInstances} gateway-ai instance(s). Per fault: {report.LeadInSeconds:0} s before, {report.DownSeconds:0} s down, {report.AfterSeconds:0} s after the app is healthy again. Warm-up before the first fault: {report.WarmUpServed} of {report.WarmUpSent} served. Usage settled after {report.SettleSeconds:0.#} s."));
         md.AppendLine();
-        md.AppendLine("| Fault | Sent | Served | Fallback-served | X-Fallback seen | Degraded 503 | Interrupted | Failed | Not served % | Max ms | p99 ms | Recover s | Restart s | Usage owed | Charged (users) | Counted (monitoring) | Lost (users / monitoring) | Targets |");
-        md.AppendLine("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        md.AppendLine("| Fault | Sent | Served | Fallback-served | X-Fallback seen | Degraded 503 | Interrupted | Failed | Shed 503 | Not served % | Peak in flight | Max ms | p99 ms | Recover s | Restart s | Usage owed | Charged (users) | Counted (monitoring) | Lost (users / monitoring) | Targets |");
+        md.AppendLine("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var f in report.Faults)
         {
             var fallbacks = f.FallbackByKind.Count == 0 ? "none" : string.Join(", ", f.FallbackByKind.Select(k => Inv($"{k.Key} {k.Value}")));
             var lost = $"{Num(f.Usage.ChargedLost)} / {Num(f.Usage.CountedLost)}";
-            md.AppendLine(Inv($"| {f.Fault} | {f.Sent} | {f.Served} | {f.FallbackServed} | {fallbacks} | {f.Degraded} | {f.Interrupted} | {f.Failed} | {f.UnservedPercent:0.###} | {f.MaxLatencyMs:0} | {f.P99LatencyMs:0} | {Num(f.RecoverySeconds, "not in phase")} | {f.RestartSeconds:0.0} | {f.Usage.Owed} | {Num(f.Usage.Charged)} | {Num(f.Usage.Counted)} | {lost} | {(f.AllMet ? "met" : "**missed**")} |"));
+            md.AppendLine(Inv($"| {f.Fault} | {f.Sent} | {f.Served} | {f.FallbackServed} | {fallbacks} | {f.Degraded} | {f.Interrupted} | {f.Failed} | {f.Shed} | {f.UnservedPercent:0.###} | {f.PeakInFlight} | {f.MaxLatencyMs:0} | {f.P99LatencyMs:0} | {Num(f.RecoverySeconds, "not in phase")} | {f.RestartSeconds:0.0} | {f.Usage.Owed} | {Num(f.Usage.Charged)} | {Num(f.Usage.Counted)} | {lost} | {(f.AllMet ? "met" : "**missed**")} |"));
         }
 
         md.AppendLine();
-        md.AppendLine("Fallback-served: 2xx answers carrying `X-Fallback`; X-Fallback seen: the header's values over every reply, 503s included. Degraded 503: `X-Fallback: degraded` + `Retry-After` + OpenAI error body. Interrupted: a stream that ended with an error event and `[DONE]`. Failed: any other non-2xx, transport error, cut stream or client timeout. Recover s: from the restart command to the first request after which every request was served without fallback.");
+        md.AppendLine("Fallback-served: 2xx answers carrying `X-Fallback`; X-Fallback seen: the header's values over every reply, 503s included. Degraded 503: `X-Fallback: degraded` + `Retry-After` + OpenAI error body. Interrupted: a stream that ended with an error event and `[DONE]`. Failed: any other non-2xx, transport error, cut stream or client timeout. Shed 503: refused by the router's admission control (`X-Shed: router`, `Retry-After`, OpenAI error body) — counted as not served. Peak in flight: most requests of the phase open at once. Recover s: from the restart command to the first request after which every request was served without fallback.");
         md.AppendLine();
         md.AppendLine("| Fault | Target | Result | Detail |");
         md.AppendLine("|---|---|---|---|");

@@ -12,6 +12,7 @@ internal static class PhaseAnalysis
         var failed = Count(Outcome.Failed);
         var degraded = Count(Outcome.Degraded);
         var interrupted = Count(Outcome.Interrupted);
+        var shed = Count(Outcome.Shed);
         var latencies = records.Select(r => r.LatencyMs).Order().ToArray();
         var row = new FaultRow(
             Fault: fault.Name,
@@ -26,10 +27,12 @@ internal static class PhaseAnalysis
             Degraded: degraded,
             Interrupted: interrupted,
             Failed: failed,
+            Shed: shed,
             Status500: records.LongCount(r => r.Status == 500),
             BadDegraded: records.LongCount(r => r.BadDegraded),
             FailedPercent: Percent(failed, sent),
-            UnservedPercent: Percent(failed + degraded + interrupted, sent),
+            UnservedPercent: Percent(failed + degraded + interrupted + shed, sent),
+            PeakInFlight: PeakInFlight(records),
             MaxLatencyMs: latencies.Length == 0 ? 0 : latencies[^1],
             P99LatencyMs: latencies.Length == 0 ? 0 : latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(latencies.Length * 0.99) - 1)],
             RecoverySeconds: RecoverySeconds(records, timing),
@@ -57,6 +60,22 @@ internal static class PhaseAnalysis
         }
 
         return lastBad == ordered.Count - 1 ? null : Math.Round(ordered[lastBad + 1].SentAt - timing.StartIssued, 2);
+    }
+
+    /// <summary>Most requests open at once (sent, reply not complete): what the router's admission limit has to carry.</summary>
+    public static int PeakInFlight(IReadOnlyList<RequestRecord> records)
+    {
+        // Ends sort before starts at the same instant, so back-to-back requests do not count as overlapping.
+        var edges = records.SelectMany(r => new[] { (At: r.SentAt, Step: 1), (At: r.SentAt + (r.LatencyMs / 1000), Step: -1) })
+            .OrderBy(e => e.At).ThenBy(e => e.Step);
+        int open = 0, peak = 0;
+        foreach (var edge in edges)
+        {
+            open += edge.Step;
+            peak = Math.Max(peak, open);
+        }
+
+        return peak;
     }
 
     private static double Percent(long part, long whole) => whole == 0 ? 0 : Math.Round(100.0 * part / whole, 3);

@@ -14,6 +14,7 @@ internal static class ReplyReader
 {
     private const string FallbackHeader = "X-Fallback";
     private const string DegradedKind = "degraded";
+    private const string ShedHeader = "X-Shed";
 
     /// <param name="timeout">For the whole exchange, body included (HttpClient's own timeout ends with the headers).</param>
     public static async Task<Verdict> SendAsync(HttpClient http, HttpRequestMessage request, bool streamed, TimeSpan timeout)
@@ -31,6 +32,13 @@ internal static class ReplyReader
             }
 
             var body = await response.Content.ReadAsStringAsync(ct);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.TryGetValues(ShedHeader, out var shedBy))
+            {
+                return response.Headers.RetryAfter is not null && body.Contains("\"error\"", StringComparison.Ordinal)
+                    ? new Verdict(status, Outcome.Shed, false, false, false, fallback, $"shed by {string.Join(",", shedBy)}")
+                    : new Verdict(status, Outcome.Failed, false, false, true, fallback, $"shed 503 without Retry-After or an OpenAI error body: {Trim(body)}");
+            }
+
             if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
             {
                 var marked = fallback?.Contains(DegradedKind, StringComparison.Ordinal) == true

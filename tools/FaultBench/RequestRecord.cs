@@ -17,6 +17,12 @@ internal enum Outcome : byte
 
     /// <summary>Anything else: another status, a 503 without the degraded marks, a transport error, a cut stream, a timeout.</summary>
     Failed,
+
+    /// <summary>
+    /// Refused by the router's admission control: 503 with <c>X-Shed</c>, <c>Retry-After</c> and an OpenAI error body.
+    /// Told apart from failures so overload shows as overload, but never served: it counts against every target.
+    /// </summary>
+    Shed,
 }
 
 /// <summary>One request of the run (a struct in one big array: recording never allocates or locks).</summary>

@@ -28,6 +28,7 @@ internal static class TimelineChart
         Line(plot, seconds, report.Timeline.Select(p => p.FallbackServed), "served with fallback", "#3a9d5d");
         Line(plot, seconds, report.Timeline.Select(p => p.Degraded), "degraded 503", "#e07b39");
         Line(plot, seconds, report.Timeline.Select(p => p.Failed), "failed", "#d62828");
+        Line(plot, seconds, report.Timeline.Select(p => p.Shed), "shed by the router (503)", "#7b2cbf");
         plot.Axes.Bottom.Label.Text = "seconds since the load started (shaded: app stopped until healthy again)";
         plot.Axes.Left.Label.Text = "requests per second (by send time)";
         plot.Axes.SetLimitsY(0, report.Rate * 1.3);

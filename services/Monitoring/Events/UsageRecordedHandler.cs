@@ -1,44 +1,123 @@
+using System.Text;
+using System.Text.Json;
 using Dapr;
+using Dapr.AspNetCore;
 using DeepSeek.Dapr.Contracts;
 using DeepSeek.Dapr.Contracts.Events;
 using DeepSeek.Dapr.Monitoring.Metrics;
-using DeepSeek.Dapr.ServiceDefaults.Events;
+using DeepSeek.Dapr.ServiceDefaults.OpenAi;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DeepSeek.Dapr.Monitoring.Events;
 
-/// <summary>Subscriber of <c>usage-recorded</c>, handing each event to <see cref="UsageAggregator"/>.</summary>
+/// <summary>
+/// Bulk subscriber of <c>usage-recorded</c>: the sidecar hands over up to <see cref="MaxMessagesCount"/> events in one
+/// request, and the whole batch goes into one group commit of <see cref="UsageAggregator"/> (one HTTP delivery and
+/// one store transaction for many events instead of one each). Every entry gets its own status: SUCCESS once counted
+/// (or counted before: markers keep it exactly once per event id), RETRY when its commit failed, DROP when it can never
+/// be read.
+/// </summary>
 public static partial class UsageRecordedHandler
 {
+    public const int MaxMessagesCount = 100;
+
+    // Long enough to gather a batch at a few hundred events a second, short enough that summaries stay current.
+    public const int MaxAwaitDurationMs = 200;
+
     public static IEndpointRouteBuilder MapUsageRecordedHandler(this IEndpointRouteBuilder app)
     {
         app.MapPost("/events/usage-recorded", HandleAsync)
             .WithTopic(Components.PubSub, Topics.UsageRecorded)
+            .WithBulkSubscribe(new BulkSubscribeTopicOptions
+            {
+                TopicName = Topics.UsageRecorded,
+                MaxMessagesCount = MaxMessagesCount,
+                MaxAwaitDurationMs = MaxAwaitDurationMs,
+            })
             .WithName("AggregateUsage")
             .ExcludeFromDescription();
         return app;
     }
 
-    public static async Task<Ok<SubscriptionReply>> HandleAsync(HttpRequest request, UsageAggregator aggregator, ILogger<UsageAggregator> logger, CancellationToken ct)
+    public static async Task<Results<JsonHttpResult<BulkSubscribeAppResponse>, OpenAiErrorResult>> HandleAsync(
+        HttpRequest request, UsageAggregator aggregator, ILogger<UsageAggregator> logger, CancellationToken ct)
     {
-        var (usage, error) = await UsageEventReader.ReadAsync(request, ct);
-        if (usage is null)
+        BulkSubscribeMessage<JsonElement>? message;
+        try
         {
-            LogInvalid(logger, error!);
-            return TypedResults.Ok(SubscriptionReply.Drop);
+            message = await JsonSerializer.DeserializeAsync(request.Body, BulkDeliveryJsonContext.Default.BulkSubscribeMessageJsonElement, ct);
+        }
+        catch (JsonException ex)
+        {
+            return OpenAiErrors.BadRequest($"Not a bulk delivery envelope: {ex.Message}");
         }
 
-        if (!await aggregator.RecordAsync(usage, ct))
+        var entries = message?.Entries ?? [];
+        var statuses = new BulkSubscribeAppResponseEntry[entries.Count];
+        var readable = new List<(int Index, UsageRecorded Usage)>(entries.Count);
+        for (var i = 0; i < entries.Count; i++)
         {
-            LogDuplicate(logger, usage.EventId);
+            var (usage, error) = Read(entries[i].Event);
+            if (usage is null)
+            {
+                LogInvalid(logger, entries[i].EntryId, error!);
+                statuses[i] = new BulkSubscribeAppResponseEntry(entries[i].EntryId, BulkSubscribeAppResponseStatus.DROP);
+            }
+            else
+            {
+                readable.Add((i, usage));
+            }
         }
 
-        return TypedResults.Ok(SubscriptionReply.Success);
+        var outcomes = await aggregator.RecordAllAsync(readable.ConvertAll(r => r.Usage), ct);
+        for (var j = 0; j < readable.Count; j++)
+        {
+            var (index, usage) = readable[j];
+            var outcome = outcomes[j];
+            if (outcome == RecordOutcome.Duplicate)
+            {
+                LogDuplicate(logger, usage.EventId);
+            }
+
+            statuses[index] = new BulkSubscribeAppResponseEntry(
+                entries[index].EntryId,
+                outcome == RecordOutcome.Failed ? BulkSubscribeAppResponseStatus.RETRY : BulkSubscribeAppResponseStatus.SUCCESS);
+        }
+
+        if (outcomes.Contains(RecordOutcome.Failed))
+        {
+            LogCommitFailed(logger, outcomes.Count(o => o == RecordOutcome.Failed));
+        }
+
+        return TypedResults.Json(new BulkSubscribeAppResponse([.. statuses]), BulkDeliveryJsonContext.Default.BulkSubscribeAppResponse);
+    }
+
+    /// <summary>An entry's event is the CloudEvent (its <c>data</c> is the usage) or, for a raw subscription, the usage itself.</summary>
+    private static (UsageRecorded? Usage, string? Error) Read(JsonElement cloudEvent)
+    {
+        var payload = cloudEvent.ValueKind == JsonValueKind.Object && cloudEvent.TryGetProperty("data", out var data) ? data : cloudEvent;
+        try
+        {
+            var json = payload.ValueKind == JsonValueKind.String
+                ? Encoding.UTF8.GetBytes(payload.GetString()!)
+                : Encoding.UTF8.GetBytes(payload.GetRawText());
+            var usage = payload.ValueKind is JsonValueKind.Object or JsonValueKind.String ? IntegrationEventReader.ReadUsageRecorded(json) : null;
+            return usage is { EventId.Length: > 0, UserId.Length: > 0, Model.Length: > 0 }
+                ? (usage, null)
+                : (null, "event_id, user_id and model are required");
+        }
+        catch (JsonException ex)
+        {
+            return (null, $"invalid JSON: {ex.Message}");
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Usage event {UsageEventId} was already counted")]
     private static partial void LogDuplicate(ILogger logger, string usageEventId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropping an invalid usage-recorded event: {Reason}")]
-    private static partial void LogInvalid(ILogger logger, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropping invalid usage-recorded entry {EntryId}: {Reason}")]
+    private static partial void LogInvalid(ILogger logger, string entryId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} usage events could not be committed; the sidecar delivers them again")]
+    private static partial void LogCommitFailed(ILogger logger, int count);
 }

@@ -29,12 +29,38 @@ public sealed class UsageAggregator(IJsonStateStore store, RecentWindow window, 
     {
         var pending = new PendingEvent(usage);
         _queue.Enqueue(pending);
-        while (!pending.Outcome.Task.IsCompleted)
+        await CommitUntilDoneAsync([pending], cancellationToken);
+        return await pending.Outcome.Task;
+    }
+
+    /// <summary>
+    /// Records a delivered batch: all of it is queued before the writer turn is taken, so it goes into one commit
+    /// (with whatever else was queued) instead of one per event. Each event gets its own outcome; a failed commit
+    /// fails only the events it held.
+    /// </summary>
+    public async Task<IReadOnlyList<RecordOutcome>> RecordAllAsync(IReadOnlyList<UsageRecorded> events, CancellationToken cancellationToken)
+    {
+        var pending = events.Select(e => new PendingEvent(e)).ToList();
+        foreach (var next in pending)
+        {
+            _queue.Enqueue(next);
+        }
+
+        await CommitUntilDoneAsync(pending, cancellationToken);
+        return pending.Select(p => p.Outcome.Task.IsCompletedSuccessfully
+                ? p.Outcome.Task.Result ? RecordOutcome.Counted : RecordOutcome.Duplicate
+                : RecordOutcome.Failed)
+            .ToList();
+    }
+
+    private async Task CommitUntilDoneAsync(List<PendingEvent> pending, CancellationToken cancellationToken)
+    {
+        while (pending.Any(p => !p.Outcome.Task.IsCompleted))
         {
             await _writer.WaitAsync(cancellationToken);
             try
             {
-                if (!pending.Outcome.Task.IsCompleted)
+                if (pending.Any(p => !p.Outcome.Task.IsCompleted))
                 {
                     await CommitQueuedAsync();
                 }
@@ -44,8 +70,6 @@ public sealed class UsageAggregator(IJsonStateStore store, RecentWindow window, 
                 _writer.Release();
             }
         }
-
-        return await pending.Outcome.Task;
     }
 
     public async Task<MetricsSummary> SummaryAsync(CancellationToken cancellationToken)
@@ -125,4 +149,17 @@ public sealed class UsageAggregator(IJsonStateStore store, RecentWindow window, 
 
         public TaskCompletionSource<bool> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+}
+
+/// <summary>What became of one event handed to <see cref="UsageAggregator.RecordAllAsync"/>.</summary>
+public enum RecordOutcome
+{
+    /// <summary>Counted now (committed).</summary>
+    Counted,
+
+    /// <summary>Counted before (its marker exists): nothing to do.</summary>
+    Duplicate,
+
+    /// <summary>Its commit failed; the event must be delivered again.</summary>
+    Failed,
 }

@@ -43,6 +43,17 @@ public sealed class FaultSuiteClassificationTests : IAsyncLifetime
             c.Response.Headers.RetryAfter = "5";
             return Results.Text("""{"error":{"message":"gateway-ai cannot be reached"}}""", "application/json", statusCode: 503);
         });
+        _app.MapPost("/shed", (HttpContext c) =>
+        {
+            c.Response.Headers["X-Shed"] = "router";
+            c.Response.Headers.RetryAfter = "1";
+            return Results.Text("""{"error":{"message":"at capacity","type":"service_unavailable","code":"overloaded"}}""", "application/json", statusCode: 503);
+        });
+        _app.MapPost("/shed-unmarked", (HttpContext c) =>
+        {
+            c.Response.Headers["X-Shed"] = "router";
+            return Results.Text("at capacity", "text/plain", statusCode: 503);
+        });
         _app.MapPost("/500", () => Results.Text("""{"error":{"message":"boom"}}""", "application/json", statusCode: 500));
         _app.MapPost("/stream-ok", (HttpContext c) => Sse(c, "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: [DONE]\n\n"));
         _app.MapPost("/stream-error", (HttpContext c) => Sse(c, "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: {\"error\":{\"message\":\"stopped\"}}\n\ndata: [DONE]\n\n"));
@@ -71,6 +82,8 @@ public sealed class FaultSuiteClassificationTests : IAsyncLifetime
     [InlineData("/auth-cache", false, "FallbackServed", 200, true)]
     [InlineData("/degraded", false, "Degraded", 503, false)]
     [InlineData("/unmarked-503", false, "Failed", 503, false)]
+    [InlineData("/shed", false, "Shed", 503, false)]
+    [InlineData("/shed-unmarked", false, "Failed", 503, false)]
     [InlineData("/500", false, "Failed", 500, false)]
     [InlineData("/stream-ok", true, "Served", 200, true)]
     [InlineData("/stream-error", true, "Interrupted", 200, true)]
@@ -84,7 +97,7 @@ public sealed class FaultSuiteClassificationTests : IAsyncLifetime
         verdict.Outcome.Should().Be(Enum.Parse<Outcome>(outcome));
         verdict.Status.Should().Be(status);
         verdict.OwesUsage.Should().Be(owesUsage);
-        verdict.BadDegraded.Should().Be(path == "/unmarked-503");
+        verdict.BadDegraded.Should().Be(path is "/unmarked-503" or "/shed-unmarked");
         verdict.UsageUncertain.Should().Be(path == "/stream-cut");
     }
 
@@ -112,6 +125,36 @@ public sealed class FaultSuiteClassificationTests : IAsyncLifetime
             .Should().Be(0, "nothing went wrong after the restart was issued");
         PhaseAnalysis.RecoverySeconds([At(3, Outcome.Served), At(19, Outcome.Failed)], timing)
             .Should().BeNull("the phase ended before a clean request followed the last failure");
+    }
+
+    [Fact]
+    public void Peak_in_flight_counts_requests_open_at_the_same_moment()
+    {
+        RequestRecord Open(double second, double ms) => new() { SentAt = second, LatencyMs = ms, Outcome = Outcome.Served, Done = true };
+
+        PhaseAnalysis.PeakInFlight([Open(0, 1000), Open(0.2, 500), Open(0.5, 2000), Open(1.0, 100), Open(3, 10)])
+            .Should().Be(3, "at 0.5 s the first three are open; the fourth starts as the first ends");
+        PhaseAnalysis.PeakInFlight([]).Should().Be(0);
+    }
+
+    [Fact]
+    public void Shed_requests_count_as_not_served_and_break_the_only_degraded_target()
+    {
+        var timing = new PhaseTiming(Start: 0, StopIssued: 2, Stopped: 2.5, StartIssued: 10, Healthy: 11, End: 20, Instance: null);
+        var records = Enumerable.Range(0, 999).Select(i => new RequestRecord { SentAt = i * 0.02, LatencyMs = 5, Outcome = Outcome.Served, OwesUsage = true, Done = true })
+            .Append(new RequestRecord { SentAt = 19.99, LatencyMs = 1, Status = 503, Outcome = Outcome.Shed, Done = true })
+            .Append(new RequestRecord { SentAt = 19.995, LatencyMs = 1, Status = 503, Outcome = Outcome.Shed, Done = true })
+            .ToList();
+        var usage = new UsageRow(Owed: 999, Uncertain: 0, Charged: 999, Counted: 999);
+
+        var users = PhaseAnalysis.Analyse(new FaultSpec("users", false), records, timing, usage, TimeSpan.FromSeconds(300));
+        users.Shed.Should().Be(2);
+        users.Failed.Should().Be(0);
+        users.UnservedPercent.Should().BeApproximately(0.2, 0.001);
+        users.Targets.Should().Contain(t => t.Name.Contains("failed") && !t.Met, "2 of 1001 not served is above 0.1 %");
+
+        var inference = PhaseAnalysis.Analyse(new FaultSpec("inference", false), records, timing, usage, TimeSpan.FromSeconds(300));
+        inference.Targets.Single(t => t.Name == "only degraded 503s or failover").Met.Should().BeFalse();
     }
 
     [Theory]

@@ -63,7 +63,9 @@ public sealed class FaultSuiteTests(FaultSuiteRun run, ITestOutputHelper output)
         output.WriteLine(fault.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         var sent = Long(fault, "sent");
         var failed = Long(fault, "failed");
-        var unserved = failed + Long(fault, "degraded") + Long(fault, "interrupted");
+        // Requests shed by the router's admission control are told apart from failures, but never served.
+        var shed = Long(fault, "shed");
+        var unserved = failed + Long(fault, "degraded") + Long(fault, "interrupted") + shed;
         var usage = fault["usage"]!;
         var owed = Long(usage, "owed");
         var uncertain = Long(usage, "uncertain");
@@ -82,6 +84,7 @@ public sealed class FaultSuiteTests(FaultSuiteRun run, ITestOutputHelper output)
         else
         {
             failed.Should().Be(0, $"with {appId} down requests get the degraded 503 or fail over, nothing else");
+            shed.Should().Be(0, $"with {appId} down the router has no reason to shed load");
             var timeoutSeconds = run.Results["generationTimeoutSeconds"]?.GetValue<double>();
             timeoutSeconds.Should().NotBeNull("dapr-config/resiliency.yaml names inference's timeout");
             fault["maxLatencyMs"]!.GetValue<double>().Should().BeLessThanOrEqualTo((timeoutSeconds ?? 0) * 1000, "no request outlives its timeout");

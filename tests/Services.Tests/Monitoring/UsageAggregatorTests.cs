@@ -48,4 +48,24 @@ public sealed class UsageAggregatorTests(LocalSidecars sidecars)
         totals.Requests.Should().Be(events.Count);
         totals.PromptTokens.Should().Be(events.Sum(e => (long)e.PromptTokens));
     }
+
+    [Fact]
+    public async Task A_delivered_batch_gets_an_outcome_per_event_and_batches_racing_each_other_count_each_event_once()
+    {
+        var time = new FixedTime(DateTimeOffset.UtcNow);
+        var aggregator = new UsageAggregator(sidecars.Store(AppIds.Monitoring), new RecentWindow(TimeSpan.FromMinutes(5)), time);
+        var model = "batch-" + Guid.NewGuid().ToString("n")[..8];
+        var events = Enumerable.Range(0, 40).Select(i => SummaryBuilderTests.Usage($"user{i % 4}", model, 5, at: time.Now)).ToList();
+
+        var outcomes = await aggregator.RecordAllAsync([.. events[..10], events[0]], default);
+        outcomes.Should().Equal([.. Enumerable.Repeat(RecordOutcome.Counted, 10), RecordOutcome.Duplicate]);
+
+        // Overlapping batches at once (a redelivery racing the first delivery): every event counted exactly once.
+        var racing = await Task.WhenAll(
+            Task.Run(() => aggregator.RecordAllAsync(events[5..30], default)),
+            Task.Run(() => aggregator.RecordAllAsync(events[20..], default)));
+        racing.SelectMany(o => o).Should().NotContain(RecordOutcome.Failed);
+        racing.SelectMany(o => o).Count(o => o == RecordOutcome.Counted).Should().Be(30);
+        (await aggregator.SummaryAsync(default)).ByModel[model].Totals.Requests.Should().Be(40);
+    }
 }
