@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using LocalDapr.Abstractions;
 
@@ -66,7 +65,7 @@ internal sealed class ActorState(ActorStateStores stores)
                 switch (operation?.ToLowerInvariant())
                 {
                     case "upsert":
-                        var value = request.TryGetProperty("value", out var v) ? Encoding.UTF8.GetBytes(v.GetRawText()) : [];
+                        var value = request.TryGetProperty("value", out var v) ? System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(v).ToArray() : [];
                         operations.Add(new UpsertOperation(new StateWrite(storeKey, value, null, Concurrency.LastWrite, Ttl(request))));
                         break;
                     case "delete":

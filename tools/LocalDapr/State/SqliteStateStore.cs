@@ -9,8 +9,9 @@ namespace LocalDapr.State;
 /// <summary>
 /// <c>state.sqlite</c> with daprd's table layout (key, value, is_binary, etag, expiration_time, update_time), so a
 /// database file written here reads the same with daprd. Every write is one parameterised statement whose WHERE
-/// clause carries the ETag/first-write check, so checks and writes are atomic without application locks; a
-/// transaction runs them inside <c>BEGIN IMMEDIATE</c>. ETags are random GUIDs as in daprd.
+/// clause carries the ETag/first-write check, so checks and writes are atomic; a transaction runs them inside
+/// <c>BEGIN IMMEDIATE</c>. Writers of one file take turns in-process first (<see cref="SqliteWriteGate"/>), so they
+/// queue without SQLite's busy-wait sleeps. ETags are random GUIDs as in daprd.
 /// </summary>
 public sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable
 {
@@ -23,6 +24,7 @@ public sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable
     private readonly SqliteStatements _sql;
     private readonly CancellationTokenSource _stop = new();
     private readonly SqliteSessionPool _sessions;
+    private readonly SqliteWriteGate _writes;
 
     // Keeps a shared-cache in-memory database alive between operations; SQLite drops it with the last connection.
     private SqliteConnection? _keepAlive;
@@ -35,6 +37,7 @@ public sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable
         _logger = logger;
         _connectionString = options.ToConnectionString();
         _sql = new SqliteStatements(options.TableName);
+        _writes = options.DatabasePath is { } path ? SqliteWriteGate.ForFile(path) : SqliteWriteGate.Private();
         _sessions = new SqliteSessionPool(_connectionString, [$"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds};", .. options.Pragmas]);
     }
 
@@ -84,6 +87,7 @@ public sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable
 
     public async Task<string> SetAsync(StateWrite write, CancellationToken cancellationToken)
     {
+        using var writer = await _writes.EnterAsync(_options.Timeout, cancellationToken);
         var session = await _sessions.RentAsync(cancellationToken);
         try
         {
@@ -97,6 +101,7 @@ public sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable
 
     public async Task DeleteAsync(StateDelete delete, CancellationToken cancellationToken)
     {
+        using var writer = await _writes.EnterAsync(_options.Timeout, cancellationToken);
         var session = await _sessions.RentAsync(cancellationToken);
         try
         {
@@ -110,6 +115,7 @@ public sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable
 
     public async Task TransactAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
     {
+        using var writer = await _writes.EnterAsync(_options.Timeout, cancellationToken);
         var session = await _sessions.RentAsync(cancellationToken);
         try
         {
@@ -153,6 +159,7 @@ public sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable
     /// <summary>Deletes expired rows; returns how many.</summary>
     internal async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
     {
+        using var writer = await _writes.EnterAsync(_options.Timeout, cancellationToken);
         var session = await _sessions.RentAsync(cancellationToken);
         try
         {
