@@ -3,13 +3,14 @@ using DeepSeek.Dapr.Contracts;
 using DeepSeek.Dapr.Contracts.Events;
 using DeepSeek.Dapr.GatewayAi.Accounting;
 using DeepSeek.Dapr.GatewayAi.Decisions;
+using DeepSeek.Dapr.GatewayAi.Downstream;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DeepSeek.Dapr.GatewayAi.Apis;
 
 /// <summary>
 /// Subscriptions on the <c>broadcast</c> pub/sub (a consumer group per instance, so every replica gets every message):
-/// a revoked key or a changed account drops the replica's cached decisions at once. Evicting is idempotent, so a
+/// a revoked key, a changed account or a changed model registration drops the replica's cached answers at once. Evicting is idempotent, so a
 /// redelivered event is harmless; an event that cannot be read is dropped (redelivery cannot fix it).
 /// </summary>
 public static partial class InvalidationApi
@@ -26,6 +27,10 @@ public static partial class InvalidationApi
         events.MapPost("/account-changed", OnAccountChanged)
             .WithTopic(Components.Broadcast, Topics.AccountChanged)
             .WithName("OnAccountChanged")
+            .ExcludeFromDescription();
+        events.MapPost("/model-updated", OnModelUpdated)
+            .WithTopic(Components.Broadcast, Topics.ModelUpdated)
+            .WithName("OnModelUpdated")
             .ExcludeFromDescription();
         return app;
     }
@@ -59,6 +64,21 @@ public static partial class InvalidationApi
         return Reply(SubscriptionReply.Success);
     }
 
+    public static async Task<JsonHttpResult<SubscriptionReply>> OnModelUpdated(
+        HttpRequest request, IModelCatalog models, ILogger<KeyDecisionCache> logger)
+    {
+        var evt = InvalidationEventReader.ReadModelUpdated(await ReadBodyAsync(request));
+        if (evt is null)
+        {
+            LogUnreadable(logger, Topics.ModelUpdated);
+            return Reply(SubscriptionReply.Drop);
+        }
+
+        models.Evict();
+        LogModelUpdated(logger, evt.ModelId);
+        return Reply(SubscriptionReply.Success);
+    }
+
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request)
     {
         using var buffer = new MemoryStream();
@@ -74,6 +94,9 @@ public static partial class InvalidationApi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {UserId} changed ({Change}): {Evicted} cached decision(s) dropped")]
     private static partial void LogAccountChanged(ILogger logger, string userId, string change, int evicted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} changed: cached model descriptors dropped")]
+    private static partial void LogModelUpdated(ILogger logger, string modelId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable {Topic} event dropped")]
     private static partial void LogUnreadable(ILogger logger, string topic);

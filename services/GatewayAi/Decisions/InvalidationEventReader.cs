@@ -22,6 +22,9 @@ public static class InvalidationEventReader
     public static AccountChanged? ReadAccountChanged(ReadOnlySpan<byte> json) =>
         Read(json, ContractsJsonContext.Default.AccountChanged, e => e.UserId is { Length: > 0 });
 
+    public static ModelUpdated? ReadModelUpdated(ReadOnlySpan<byte> json) =>
+        Read(json, ContractsJsonContext.Default.ModelUpdated, e => e.ModelId is { Length: > 0 });
+
     private static T? Read<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> contract, Func<T, bool> isComplete)
         where T : class
     {

@@ -9,4 +9,7 @@ public interface IModelCatalog
     Task<ModelDescriptor?> ResolveAsync(string idOrAlias, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<ModelDescriptor>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>Forget every remembered answer (a model was registered, changed or removed).</summary>
+    void Evict();
 }

@@ -29,7 +29,6 @@ public sealed class ModelsCatalog(
     public Task<IReadOnlyList<ModelDescriptor>> ListAsync(CancellationToken cancellationToken) =>
         GetAsync(_lists, _listLookups, ListKey, _ => FetchListAsync(), cancellationToken);
 
-    /// <summary>Forget everything (a model was registered, changed or removed).</summary>
     public void Evict()
     {
         _models.Clear();

@@ -7,7 +7,8 @@ public sealed class ModelsCatalogOptions
 
     /// <summary>
     /// Seconds a lookup (found or not) is served without asking models: the hop saved on the hot path. A registration
-    /// change shows within this time on every instance (the <c>model-updated</c> event reaches only one of them).
+    /// change evicts at once through <c>model-updated</c> on <c>broadcast</c>; this bounds how long a change whose event
+    /// was lost (models could not publish) stays unseen.
     /// </summary>
     public double FreshSeconds { get; set; } = 5;
 

@@ -6,14 +6,15 @@ namespace DeepSeek.Dapr.Models.Events;
 
 /// <summary>
 /// <c>model-updated</c> from any models instance: drop the cached registrations so the next lookup reads models-db.
-/// Dropping a cache twice is harmless, which makes the handler idempotent under at-least-once delivery.
+/// It comes on <c>broadcast</c> (a consumer group per instance), so every models replica drops its cache, not one of
+/// them. Dropping a cache twice is harmless, which makes the handler idempotent under at-least-once delivery.
 /// </summary>
 public static partial class ModelUpdatedHandler
 {
     public static IEndpointRouteBuilder MapModelEvents(this IEndpointRouteBuilder app)
     {
         app.MapPost("/internal/events/model-updated", Handle)
-            .WithTopic(Components.PubSub, Topics.ModelUpdated)
+            .WithTopic(Components.Broadcast, Topics.ModelUpdated)
             .WithName("OnModelUpdated");
         return app;
     }

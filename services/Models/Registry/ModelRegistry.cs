@@ -146,7 +146,7 @@ public sealed partial class ModelRegistry(
         Invalidate();
         try
         {
-            await dapr.PublishEventAsync(Components.PubSub, Topics.ModelUpdated, new ModelUpdated(id, time.GetUtcNow()), cancellationToken);
+            await dapr.PublishEventAsync(Components.Broadcast, Topics.ModelUpdated, new ModelUpdated(id, time.GetUtcNow()), cancellationToken);
         }
         catch (DaprException ex)
         {

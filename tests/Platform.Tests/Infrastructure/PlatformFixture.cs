@@ -38,6 +38,7 @@ public sealed class PlatformFixture(IMessageSink diagnostics) : IAsyncLifetime
 
     private TestResources? _resources;
     private LaunchedPlatform? _platform;
+    private IReadOnlyDictionary<string, (int SidecarHttp, int[] AppPorts)> _apps = new Dictionary<string, (int, int[])>();
 
     public FakeUpstreamServer UpstreamOpenAi { get; } = new(new FakeUpstreamOptions { Style = StreamStyle.OpenAi });
 
@@ -71,6 +72,11 @@ public sealed class PlatformFixture(IMessageSink diagnostics) : IAsyncLifetime
     public ProcessOutput Output => Platform.Output;
 
     public int LauncherPid => Platform.Pid;
+
+    public int SidecarHttpPort(string appId) => _apps[appId].SidecarHttp;
+
+    /// <summary>The app port of every instance of <paramref name="appId"/> (two for gateway-ai).</summary>
+    public IReadOnlyList<int> AppPorts(string appId) => _apps[appId].AppPorts;
 
     private LaunchedPlatform Platform => _platform ?? throw new InvalidOperationException("the platform is not started");
 
@@ -154,6 +160,7 @@ public sealed class PlatformFixture(IMessageSink diagnostics) : IAsyncLifetime
         _platform = await LaunchedPlatform.StartAsync(launch, Log);
         await _platform.WaitUntilOkAsync(Http, () => Request(HttpMethod.Get, "/v1/models"), ReadyTimeout, TimeSpan.FromMilliseconds(250));
         ColdStart = clock.Elapsed;
+        _apps = _platform.ReadPorts();
         Log($"platform ready at {RouterUrl} after {ColdStart.TotalSeconds:F1} s");
         await WarmUpAsync();
         FirstChat = clock.Elapsed;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using DeepSeek.Dapr.Contracts;
 using DeepSeek.Dapr.Contracts.Internal;
 using DeepSeek.Dapr.Models;
@@ -148,10 +149,11 @@ public sealed class ModelsApiTests(ModelsApp app) : IClassFixture<ModelsApp>
     }
 
     [Fact]
-    public async Task Subscribes_to_model_updated()
+    public async Task Subscribes_to_model_updated_on_broadcast_so_every_instance_drops_its_cache()
     {
-        var subscriptions = await app.Client.GetStringAsync("dapr/subscribe");
+        var subscriptions = JsonNode.Parse(await app.Client.GetStringAsync("dapr/subscribe"))!.AsArray();
 
-        subscriptions.Should().Contain(Topics.ModelUpdated).And.Contain(Components.PubSub);
+        var modelUpdated = subscriptions.Should().ContainSingle(s => s!["topic"]!.GetValue<string>() == Topics.ModelUpdated).Subject!;
+        modelUpdated["pubsubName"]!.GetValue<string>().Should().Be(Components.Broadcast);
     }
 }
