@@ -49,7 +49,7 @@ static async Task<int> RunAsync(FaultOptions options, Action<string> progress)
         Timeout = Timeout.InfiniteTimeSpan,
     };
     using var control = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-    var keys = await KnownKeys.CreateAsync(control, session.Platform.RouterUrl, PlatformSession.BootstrapKey, options.Users);
+    var keys = await BenchUsers.CreateAsync(control, session.Platform.RouterUrl, PlatformSession.BootstrapKey, options.Users, "fault");
     var gatewayInstances = apps.Single(a => a.AppId == "gateway-ai").Instances;
     int? gatewayInstance = gatewayInstances.Count > 1 ? gatewayInstances[^1].AppPort : null;
     progress($"platform ready; {keys.Count} users with a key each; gateway-ai instances on {string.Join(", ", gatewayInstances.Select(i => i.AppPort))}");

@@ -9,7 +9,8 @@ namespace PlatformBench;
 /// callers, (b) cache-hit chat at 32 callers beside a bare Kestrel endpoint, (c) 64 streamed tokens at 200 tokens/s,
 /// (d) the highest RPS with p99 under 50 ms, stepping the callers up.
 /// </summary>
-internal sealed class Bench(HttpClient http, IReadOnlyList<Target> targets, Uri bareKestrel, BenchOptions options, Action<string> progress)
+/// <param name="spread">The platform again with its load spread over several users, measured beside it in scenario a at 32 callers.</param>
+internal sealed class Bench(HttpClient http, IReadOnlyList<Target> targets, Target? spread, Uri bareKestrel, BenchOptions options, Action<string> progress)
 {
     public const string MissC1 = "a. chat, cache miss, c=1";
     public const string MissC32 = "a. chat, cache miss, c=32";
@@ -34,7 +35,7 @@ internal sealed class Bench(HttpClient http, IReadOnlyList<Target> targets, Uri 
         var rows = new List<ResultRow>();
 
         progress("warm-up");
-        foreach (var target in targets)
+        foreach (var target in spread is null ? targets : [.. targets, spread])
         {
             await LoadRunner.RunAsync(Call(target, ChatRequests.Miss), 8, TimeSpan.FromSeconds(options.Quick ? 0.5 : 2), null);
             await LoadRunner.RunAsync(Call(target, ChatRequests.Hit), 8, TimeSpan.FromSeconds(0.5), null);
@@ -42,10 +43,10 @@ internal sealed class Bench(HttpClient http, IReadOnlyList<Target> targets, Uri 
 
         await LoadRunner.RunAsync(Kestrel, 8, TimeSpan.FromSeconds(0.5), null);
 
-        rows.AddRange(await ClosedLoopAsync(MissC1, 1, share, ChatRequests.Miss, withKestrel: false));
-        rows.AddRange(await ClosedLoopAsync(MissC32, 32, share, ChatRequests.Miss, withKestrel: false));
+        rows.AddRange(await ClosedLoopAsync(MissC1, 1, share, ChatRequests.Miss, withKestrel: false, []));
+        rows.AddRange(await ClosedLoopAsync(MissC32, 32, share, ChatRequests.Miss, withKestrel: false, spread is null ? [] : [spread]));
         var cacheMisses = CountCacheMissesOnHitScenario();
-        rows.AddRange(await ClosedLoopAsync(HitC32, 32, share, ChatRequests.Hit, withKestrel: true));
+        rows.AddRange(await ClosedLoopAsync(HitC32, 32, share, ChatRequests.Hit, withKestrel: true, []));
         Notes.Add($"cache-hit scenario: the platform answered {cacheMisses()} request(s) with X-Cache other than HIT (the rest were cache hits)");
         if (!options.Quick)
         {
@@ -63,9 +64,10 @@ internal sealed class Bench(HttpClient http, IReadOnlyList<Target> targets, Uri 
     }
 
     private async Task<IEnumerable<ResultRow>> ClosedLoopAsync(string scenario, int callers, TimeSpan share,
-        Func<ChatEndpoint, HttpRequestMessage> build, bool withKestrel)
+        Func<ChatEndpoint, HttpRequestMessage> build, bool withKestrel, IReadOnlyList<Target> extra)
     {
-        var measured = targets.Select(t => (t.Name, Call: Call(t, build))).ToList();
+        var all = targets.Concat(extra).ToList();
+        var measured = all.Select(t => (t.Name, Call: Call(t, build))).ToList();
         if (withKestrel)
         {
             measured.Add((Target.BareKestrel, Kestrel));
@@ -78,7 +80,7 @@ internal sealed class Bench(HttpClient http, IReadOnlyList<Target> targets, Uri 
         {
             foreach (var (name, call) in measured)
             {
-                if (targets.FirstOrDefault(t => t.Name == name) is { } target)
+                if (all.FirstOrDefault(t => t.Name == name) is { } target)
                 {
                     await Cpu.MeasureAsync(scenario, target, async () =>
                     {

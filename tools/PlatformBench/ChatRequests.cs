@@ -34,6 +34,11 @@ internal static class ChatRequests
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
+        if (endpoint.Keys is { Count: > 0 } keys)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", keys[(int)(Next() % keys.Count)]);
+        }
+
         return request;
     }
 }

@@ -9,29 +9,21 @@ namespace PlatformBench;
 /// </summary>
 internal static class PngChart
 {
-    private static readonly Dictionary<string, string> Colours = new()
-    {
-        [Target.Direct] = "#6c757d",
-        [Target.Portkey] = "#e07b39",
-        [Target.Platform] = "#2f6fd6",
-        [Target.BareKestrel] = "#3a9d5d",
-    };
-
     public static void Save(BenchReport report, string path)
     {
         var plot = new Plot();
         var scenarios = report.Results.Select(r => r.Scenario).Distinct().ToList();
-        var targets = Colours.Keys.Where(t => report.Results.Any(r => r.Target == t)).ToList();
+        var targets = Target.Colours.Keys.Where(t => report.Results.Any(r => r.Target == t)).ToList();
         var bars = new List<Bar>();
         foreach (var row in report.Results.Where(r => r.Rps > 0))
         {
-            var position = scenarios.IndexOf(row.Scenario) + (targets.IndexOf(row.Target) * 0.2) - 0.3;
+            var position = scenarios.IndexOf(row.Scenario) + (targets.IndexOf(row.Target) * 0.17) - 0.34;
             bars.Add(new Bar
             {
                 Position = position,
                 Value = Math.Log10(Math.Max(1, row.Rps)),
-                Size = 0.18,
-                FillColor = Color.FromHex(Colours[row.Target]),
+                Size = 0.15,
+                FillColor = Color.FromHex(Target.Colours[row.Target]),
                 Label = row.Target,
             });
         }

@@ -50,6 +50,7 @@ var targets = new List<Target>
 
 ChildProcess? portkey = null;
 PlatformTarget? platform = null;
+Target? spread = null;
 try
 {
     if (options.PortkeyScript is not null && File.Exists(options.PortkeyScript))
@@ -82,6 +83,15 @@ try
         new ChatEndpoint(platform.ChatUrl, PlatformTarget.StreamModel, platformHeaders), platform.ReadMemoryAsync));
     Progress($"platform serving at {platform.ChatUrl}");
 
+    // The same platform with the load spread over several users: one user's account actor takes one call at a time,
+    // so the single-key rows show the per-user ceiling and this row what the platform carries for many users.
+    using (var admin = new HttpClient { Timeout = TimeSpan.FromSeconds(30) })
+    {
+        var keys = await BenchUsers.CreateAsync(admin, new Uri(platform.ChatUrl.GetLeftPart(UriPartial.Authority)), PlatformTarget.ApiKey, Target.SpreadUsers, "bench");
+        spread = new Target(Target.PlatformUsers, new ChatEndpoint(platform.ChatUrl, PlatformTarget.FastModel, none, keys),
+            new ChatEndpoint(platform.ChatUrl, PlatformTarget.StreamModel, none, keys), platform.ReadMemoryAsync);
+    }
+
     var (kestrel, kestrelPort) = await EchoTarget.StartAsync();
     await using var _ = kestrel;
     using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10), MaxConnectionsPerServer = 1024 })
@@ -89,7 +99,7 @@ try
         Timeout = TimeSpan.FromSeconds(30),
     };
     var loadBefore = LoadAverage.Current();
-    var bench = new Bench(http, targets, new Uri($"http://127.0.0.1:{kestrelPort}/echo"), options, Progress);
+    var bench = new Bench(http, targets, spread, new Uri($"http://127.0.0.1:{kestrelPort}/echo"), options, Progress);
     var results = await bench.RunAsync();
     var loadAfter = LoadAverage.Current();
     notes.AddRange(bench.Notes);

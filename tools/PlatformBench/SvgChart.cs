@@ -13,13 +13,6 @@ internal static class SvgChart
     private const int RowHeight = 18;
     private const int LabelWidth = 330;
     private const int BarWidth = 520;
-    private static readonly Dictionary<string, string> Colours = new()
-    {
-        [Target.Direct] = "#6c757d",
-        [Target.Portkey] = "#e07b39",
-        [Target.Platform] = "#2f6fd6",
-        [Target.BareKestrel] = "#3a9d5d",
-    };
 
     public static string Render(BenchReport report)
     {
@@ -39,7 +32,7 @@ internal static class SvgChart
             {
                 var width = row.Rps / max * BarWidth;
                 svg.AppendLine(Inv($"""<text x="24" y="{y + 12}">{WebUtility.HtmlEncode(row.Target)}</text>"""));
-                svg.AppendLine(Inv($"""<rect x="{LabelWidth}" y="{y + 2}" width="{width:0.0}" height="{RowHeight - 4}" fill="{Colours.GetValueOrDefault(row.Target, "#999")}"/>"""));
+                svg.AppendLine(Inv($"""<rect x="{LabelWidth}" y="{y + 2}" width="{width:0.0}" height="{RowHeight - 4}" fill="{Target.Colours.GetValueOrDefault(row.Target, "#999")}"/>"""));
                 svg.AppendLine(Inv($"""<text x="{LabelWidth + width + 6:0.0}" y="{y + 13}">{row.Rps:0.#} rps, p99 {row.P99Ms:0.0} ms</text>"""));
                 y += RowHeight;
             }

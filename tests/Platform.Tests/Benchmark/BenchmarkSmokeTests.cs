@@ -51,7 +51,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
             var json = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(outputDirectory.FullName, "results.json")))!;
             var results = json["results"]!.AsArray();
             var targets = results.Select(r => r!["target"]!.GetValue<string>()).Distinct().ToList();
-            string[] expected = withPortkey ? ["direct", "portkey", "platform", "bare-kestrel"] : ["direct", "platform", "bare-kestrel"];
+            string[] expected = withPortkey ? ["direct", "portkey", "platform", "platform, 8 users", "bare-kestrel"] : ["direct", "platform", "platform, 8 users", "bare-kestrel"];
             targets.Should().BeEquivalentTo(expected);
             results.Should().OnlyContain(r => r!["requests"]!.GetValue<long>() > 0, "every target answered in every scenario");
             json["memory"]!.AsArray().Select(m => m!["target"]!.GetValue<string>()).Should().Contain("platform");
