@@ -37,7 +37,7 @@ public sealed class AccountsFixture(IMessageSink diagnostics) : IAsyncLifetime
     public const decimal ExactOutputPrice = 1000m;
 
     /// <summary>
-    /// Short enough for the reminder test to wait it out, long enough that no answered request's hold expires before
+    /// Short enough for the hold-expiry test to wait it out, long enough that no answered request's hold expires before
     /// its usage is settled on a loaded CI machine (an expired hold would let a 51st request in).
     /// </summary>
     public const int ReservationTimeoutSeconds = 30;

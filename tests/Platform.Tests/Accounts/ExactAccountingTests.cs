@@ -13,7 +13,7 @@ namespace Platform.Tests.Accounts;
 /// <summary>
 /// Issue 4's accounting under concurrency, end to end through the router: the per-user actor admits exactly what
 /// the balance (or the plan) allows, a redelivered usage event charges once, and a hold nobody settles is freed by
-/// the actor's reminder.
+/// the actor's expiry timer.
 /// </summary>
 [Collection(AccountsCollection.Name)]
 public sealed class ExactAccountingTests(AccountsFixture platform, ITestOutputHelper output)
@@ -101,7 +101,7 @@ public sealed class ExactAccountingTests(AccountsFixture platform, ITestOutputHe
     }
 
     [Fact]
-    public async Task A_hold_left_by_a_killed_request_is_released_by_the_actors_reminder()
+    public async Task A_hold_left_by_a_killed_request_is_released_by_the_actors_expiry_timer()
     {
         await platform.Admin.PutPlanAsync("e2e-unlimited");
         var user = await platform.Admin.CreateUserAsync("killed", "e2e-unlimited");
@@ -126,7 +126,7 @@ public sealed class ExactAccountingTests(AccountsFixture platform, ITestOutputHe
                 return response.StatusCode == HttpStatusCode.OK;
             });
         output.WriteLine($"the orphaned hold was released {clock.Elapsed.TotalSeconds:F1} s after the refused request (timeout {AccountsFixture.ReservationTimeoutSeconds} s)");
-        released.Should().BeTrue("the expire-holds reminder must free the orphaned hold");
+        released.Should().BeTrue("the actor's expiry timer must free the orphaned hold");
 
         (await Eventually.TrueWithinAsync(TimeSpan.FromSeconds(30), async () => (await platform.Admin.LedgerAsync(user)).Requests == 1)).Should().BeTrue();
         (await platform.Admin.TotalBalanceAsync(user)).Should().Be(0m, "only the answered request is charged; the expired hold costs nothing");
