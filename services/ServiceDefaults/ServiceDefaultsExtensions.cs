@@ -28,7 +28,11 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddExceptionHandler<OpenAiExceptionHandler>();
 
         // Nagle off on every outgoing connection (see TcpNoDelay): factory clients and DaprClient's gRPC channel.
-        builder.Services.ConfigureHttpClientDefaults(http => http.ConfigurePrimaryHttpMessageHandler(TcpNoDelay.CreateHandler));
+        // The factory's logging handlers go: their per-call lines are Information, which the Warning override in
+        // LoggingExtensions drops anyway, yet they still open a log scope on every call of every hop.
+        builder.Services.ConfigureHttpClientDefaults(http => http
+            .ConfigurePrimaryHttpMessageHandler(TcpNoDelay.CreateHandler)
+            .RemoveAllLoggers());
         builder.Services.AddDaprClient(dapr => dapr
             .UseGrpcChannelOptions(new Grpc.Net.Client.GrpcChannelOptions { HttpHandler = TcpNoDelay.CreateHandler(), DisposeHttpClient = true }));
         builder.Services.AddSingleton<DaprSidecarOptions>(_ => DaprSidecarOptions.FromConfiguration(builder.Configuration));

@@ -1,6 +1,6 @@
-using System.Net.Http.Json;
 using DeepSeek.Dapr.Contracts;
 using DeepSeek.Dapr.Contracts.Internal;
+using DeepSeek.Dapr.ServiceDefaults.Http;
 using DeepSeek.Dapr.ServiceDefaults.Invocation;
 
 namespace DeepSeek.Dapr.GatewayAi.Downstream;
@@ -17,7 +17,7 @@ public sealed class ChatContextClient(IHttpClientFactory httpClientFactory)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"internal/conversations/{Uri.EscapeDataString(conversationId)}/turns")
         {
-            Content = JsonContent.Create(turn, ContractsJsonContext.Default.ConversationTurn),
+            Content = JsonBody.Create(turn, ContractsJsonContext.Default.ConversationTurn),
         };
         using var response = await httpClientFactory.CreateClient(AppIds.Chat).SendAsync(AppIds.Chat, request, cancellationToken);
         if (!response.IsSuccessStatusCode)

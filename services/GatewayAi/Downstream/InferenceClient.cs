@@ -3,6 +3,7 @@ using System.Text.Json;
 using DeepSeek.Dapr.Contracts;
 using DeepSeek.Dapr.Contracts.Internal;
 using DeepSeek.Dapr.Contracts.OpenAi;
+using DeepSeek.Dapr.ServiceDefaults.Http;
 using DeepSeek.Dapr.ServiceDefaults.Invocation;
 
 namespace DeepSeek.Dapr.GatewayAi.Downstream;
@@ -35,7 +36,7 @@ public sealed class InferenceClient(IHttpClientFactory httpClientFactory)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "internal/generate")
         {
-            Content = JsonContent.Create(body, ContractsJsonContext.Default.GenerateRequest),
+            Content = JsonBody.Create(body, ContractsJsonContext.Default.GenerateRequest),
         };
         var response = await httpClientFactory.CreateClient(AppIds.Inference).SendAsync(AppIds.Inference, request, cancellationToken, completion);
         if (response.IsSuccessStatusCode)

@@ -6,6 +6,7 @@ using DeepSeek.Dapr.Contracts;
 using DeepSeek.Dapr.Contracts.Internal;
 using DeepSeek.Dapr.Contracts.OpenAi;
 using DeepSeek.Dapr.Inference.Backends;
+using DeepSeek.Dapr.ServiceDefaults.Http;
 using DeepSeek.Dapr.ServiceDefaults.Sse;
 using DeepSeek.Dapr.ServiceDefaults.Tokens;
 
@@ -112,7 +113,7 @@ public sealed class OpenAiUpstreamBackend(IHttpClientFactory httpClientFactory, 
 
         using var request = new HttpRequestMessage(HttpMethod.Post, router.ChatCompletionsUri(backend.Endpoint))
         {
-            Content = JsonContent.Create(UpstreamRequest(input, stream), ContractsJsonContext.Default.ChatCompletionRequest),
+            Content = JsonBody.Create(UpstreamRequest(input, stream), ContractsJsonContext.Default.ChatCompletionRequest),
         };
         router.Prepare(request);
         if (await credentials.GetApiKeyAsync(backend.ApiKeySecret, cancellationToken) is { } apiKey)

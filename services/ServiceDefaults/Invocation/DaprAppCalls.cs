@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using DeepSeek.Dapr.ServiceDefaults.Http;
 
 namespace DeepSeek.Dapr.ServiceDefaults.Invocation;
 
@@ -44,7 +45,7 @@ public static class DaprAppCalls
         this HttpClient client, string appId, string path, TRequest body,
         JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, requestType) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonBody.Create(body, requestType) };
         using var response = await client.SendAsync(appId, request, cancellationToken);
         return await ReadRequiredAsync(response, appId, responseType, cancellationToken);
     }
