@@ -21,6 +21,7 @@ public static class GatewayAiExtensions
         services.Configure<GatewayAiOptions>(builder.Configuration.GetSection(GatewayAiOptions.SectionName));
         services.Configure<CacheOptions>(builder.Configuration.GetSection(CacheOptions.SectionName));
         services.Configure<ModelsCatalogOptions>(builder.Configuration.GetSection(ModelsCatalogOptions.SectionName));
+        services.Configure<UsageOutboxOptions>(builder.Configuration.GetSection(UsageOutboxOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
 
         foreach (var appId in new[] { AppIds.Auth, AppIds.Users, AppIds.Models, AppIds.Chat, AppIds.Inference })
@@ -33,6 +34,9 @@ public static class GatewayAiExtensions
         services.AddSingleton<ChatContextClient>();
         services.AddSingleton<InferenceClient>();
         services.AddSingleton<IResponseCache, DaprResponseCache>();
+        services.AddSingleton<IUsageEventSender, DaprUsageEventSender>();
+        services.AddSingleton<UsageOutbox>();
+        services.AddHostedService(sp => sp.GetRequiredService<UsageOutbox>());
         services.AddSingleton<IUsagePublisher, DaprUsagePublisher>();
 
         services.AddSingleton<GatewayMetrics>();

@@ -14,6 +14,8 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _tokens;
     private readonly Counter<long> _fallbacks;
     private readonly Counter<long> _staleModels;
+    private readonly Counter<long> _usageKept;
+    private readonly Counter<long> _usageRepublished;
     private readonly Histogram<double> _duration;
 
     public GatewayMetrics(IMeterFactory meterFactory)
@@ -25,6 +27,8 @@ public sealed class GatewayMetrics
         _tokens = meter.CreateCounter<long>("deepseek.gateway.tokens", unit: "{token}", description: "Tokens served, by kind (prompt, completion)");
         _fallbacks = meter.CreateCounter<long>("deepseek.gateway.fallbacks", description: "Replies served by a fallback, by kind");
         _staleModels = meter.CreateCounter<long>("deepseek.gateway.models.stale", description: "Model lookups answered from the last known descriptor while models could not answer");
+        _usageKept = meter.CreateCounter<long>("deepseek.gateway.usage.kept", description: "Usage events the sidecar refused, kept in the outbox to publish again");
+        _usageRepublished = meter.CreateCounter<long>("deepseek.gateway.usage.republished", description: "Usage events published from the outbox on a later attempt");
         _duration = meter.CreateHistogram<double>("deepseek.gateway.request.duration", unit: "ms", description: "Chat completion latency");
     }
 
@@ -56,4 +60,8 @@ public sealed class GatewayMetrics
     public void Fallback(string kind) => _fallbacks.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     public void StaleModelDescriptor() => _staleModels.Add(1);
+
+    public void UsageKept() => _usageKept.Add(1);
+
+    public void UsageRepublished() => _usageRepublished.Add(1);
 }

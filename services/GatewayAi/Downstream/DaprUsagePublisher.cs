@@ -1,30 +1,19 @@
-using System.Text.Json;
-using Dapr;
-using Dapr.Client;
-using DeepSeek.Dapr.Contracts;
 using DeepSeek.Dapr.Contracts.Events;
 
 namespace DeepSeek.Dapr.GatewayAi.Downstream;
 
 /// <summary>
-/// Publishes to the <c>pubsub</c> component. The event is serialised with the contracts' context (snake_case) through
-/// the byte API, so subscribers reading with ContractsJsonContext see the same field names as on every other hop.
+/// One usage event per answered request, never dropped: published through the sidecar, or kept in the
+/// <see cref="UsageOutbox"/> when the sidecar refuses it after its retries. While older events wait there, new ones
+/// queue behind them, so one outage does not reorder a user's usage more than it must.
 /// </summary>
-public sealed partial class DaprUsagePublisher(DaprClient dapr, ILogger<DaprUsagePublisher> logger) : IUsagePublisher
+public sealed class DaprUsagePublisher(IUsageEventSender sender, UsageOutbox outbox) : IUsagePublisher
 {
     public async Task PublishAsync(UsageRecorded usage, CancellationToken cancellationToken)
     {
-        try
+        if (outbox.Pending > 0 || !await sender.TrySendAsync(usage, cancellationToken))
         {
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(usage, ContractsJsonContext.Default.UsageRecorded);
-            await dapr.PublishByteEventAsync(Components.PubSub, Topics.UsageRecorded, bytes, "application/json", cancellationToken: cancellationToken);
-        }
-        catch (DaprException ex)
-        {
-            LogPublishFailed(logger, ex, usage.EventId, usage.RequestId);
+            outbox.Keep(usage);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Publishing usage event {EventId} of request {RequestId} failed")]
-    private static partial void LogPublishFailed(ILogger logger, Exception exception, string eventId, string requestId);
 }
