@@ -73,6 +73,13 @@ public sealed class InMemoryPubSub(string name, ILogger<InMemoryPubSub> logger, 
         {
             PubSubLog.DeliveryAbandonedOnShutdown(logger, Name, message.Topic, consumer.Subscription.AppId);
         }
+        catch (OperationCanceledException)
+        {
+            // The subscription was replaced while the message was in flight (the app re-subscribed after a restart,
+            // cancelling a bulk batch that waited out its outage): it goes to the new consumer instead of being lost.
+            // It may have reached the app already, so this is at-least-once, as with every broker that redelivers.
+            Park(consumer.Subscription, message);
+        }
         catch (Exception ex)
         {
             PubSubLog.InMemoryHandlerFailed(logger, Name, message.Topic, consumer.Subscription.AppId, ex.Message);
