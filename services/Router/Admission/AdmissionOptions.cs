@@ -9,10 +9,10 @@ public sealed class AdmissionOptions
     public const string SectionName = "Router:Admission";
 
     /// <summary>Requests in flight per cluster (a stream holds its permit until it ends); 0 turns admission control off.</summary>
-    public int PermitLimit { get; set; } = 256;
+    public int PermitLimit { get; set; } = 1024;
 
     /// <summary>Requests waiting for a permit per cluster; kept small so waiting never becomes the backlog it prevents.</summary>
-    public int QueueLimit { get; set; } = 64;
+    public int QueueLimit { get; set; } = 256;
 
     /// <summary><c>Retry-After</c> seconds on a shed reply.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
