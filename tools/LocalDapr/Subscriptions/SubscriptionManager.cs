@@ -191,13 +191,13 @@ public sealed class SubscriptionManager(
         return merged;
     }
 
+    /// <summary>
+    /// Starts the app's new consumers before the previous ones stop: a component replaces a consumer under the same key,
+    /// so there is no moment in which a published message finds no consumer for the app (and is not even parked), and
+    /// deliveries the old consumers abandon are handed to the new ones.
+    /// </summary>
     private async Task SubscribeAsync(string appId, List<TopicSubscription> subscriptions, CancellationToken cancellationToken)
     {
-        if (_active.TryRemove(appId, out var previous))
-        {
-            await previous.DisposeAsync();
-        }
-
         var active = new AppSubscriptions();
         foreach (var sub in subscriptions)
         {
@@ -226,6 +226,13 @@ public sealed class SubscriptionManager(
         foreach (var instance in instances.HealthyInstances(appId))
         {
             await SubscribeInstanceAsync(active, instance, cancellationToken);
+        }
+
+        if (_active.TryRemove(appId, out var previous))
+        {
+            _active[appId] = active;
+            await previous.DisposeAsync();
+            return;
         }
 
         _active[appId] = active;
