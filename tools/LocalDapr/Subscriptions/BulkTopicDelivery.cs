@@ -67,7 +67,7 @@ internal sealed class BulkTopicDelivery : IAsyncDisposable
                     }
 
                     var more = reader.WaitToReadAsync(token).AsTask();
-                    if (await Task.WhenAny(more, deadline) == deadline)
+                    if (await Task.WhenAny(more, deadline) == deadline || !more.IsCompletedSuccessfully || !more.Result)
                     {
                         break;
                     }
