@@ -1,10 +1,9 @@
-using System.Text;
-using System.Text.Json;
 using Dapr;
 using Dapr.AspNetCore;
 using DeepSeek.Dapr.Contracts;
 using DeepSeek.Dapr.Contracts.Events;
 using DeepSeek.Dapr.Monitoring.Metrics;
+using DeepSeek.Dapr.ServiceDefaults.Events;
 using DeepSeek.Dapr.ServiceDefaults.OpenAi;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -44,30 +43,24 @@ public static partial class UsageRecordedHandler
     public static async Task<Results<JsonHttpResult<BulkSubscribeAppResponse>, OpenAiErrorResult>> HandleAsync(
         HttpRequest request, UsageAggregator aggregator, ILogger<UsageAggregator> logger, CancellationToken ct)
     {
-        BulkSubscribeMessage<JsonElement>? message;
-        try
+        var (entries, error) = await BulkUsageReader.ReadAsync(request, ct);
+        if (entries is null)
         {
-            message = await JsonSerializer.DeserializeAsync(request.Body, BulkDeliveryJsonContext.Default.BulkSubscribeMessageJsonElement, ct);
-        }
-        catch (JsonException ex)
-        {
-            return OpenAiErrors.BadRequest($"Not a bulk delivery envelope: {ex.Message}");
+            return OpenAiErrors.BadRequest($"Not a bulk delivery envelope: {error}");
         }
 
-        var entries = message?.Entries ?? [];
         var statuses = new BulkSubscribeAppResponseEntry[entries.Count];
         var readable = new List<(int Index, UsageRecorded Usage)>(entries.Count);
         for (var i = 0; i < entries.Count; i++)
         {
-            var (usage, error) = Read(entries[i].Event);
-            if (usage is null)
+            if (entries[i].Usage is { } usage)
             {
-                LogInvalid(logger, entries[i].EntryId, error!);
-                statuses[i] = new BulkSubscribeAppResponseEntry(entries[i].EntryId, BulkSubscribeAppResponseStatus.DROP);
+                readable.Add((i, usage));
             }
             else
             {
-                readable.Add((i, usage));
+                LogInvalid(logger, entries[i].EntryId, entries[i].Error ?? "no usage");
+                statuses[i] = new BulkSubscribeAppResponseEntry(entries[i].EntryId, BulkSubscribeAppResponseStatus.DROP);
             }
         }
 
@@ -91,27 +84,7 @@ public static partial class UsageRecordedHandler
             LogCommitFailed(logger, outcomes.Count(o => o == RecordOutcome.Failed));
         }
 
-        return TypedResults.Json(new BulkSubscribeAppResponse([.. statuses]), BulkDeliveryJsonContext.Default.BulkSubscribeAppResponse);
-    }
-
-    /// <summary>An entry's event is the CloudEvent (its <c>data</c> is the usage) or, for a raw subscription, the usage itself.</summary>
-    private static (UsageRecorded? Usage, string? Error) Read(JsonElement cloudEvent)
-    {
-        var payload = cloudEvent.ValueKind == JsonValueKind.Object && cloudEvent.TryGetProperty("data", out var data) ? data : cloudEvent;
-        try
-        {
-            var json = payload.ValueKind == JsonValueKind.String
-                ? Encoding.UTF8.GetBytes(payload.GetString()!)
-                : Encoding.UTF8.GetBytes(payload.GetRawText());
-            var usage = payload.ValueKind is JsonValueKind.Object or JsonValueKind.String ? IntegrationEventReader.ReadUsageRecorded(json) : null;
-            return usage is { EventId.Length: > 0, UserId.Length: > 0, Model.Length: > 0 }
-                ? (usage, null)
-                : (null, "event_id, user_id and model are required");
-        }
-        catch (JsonException ex)
-        {
-            return (null, $"invalid JSON: {ex.Message}");
-        }
+        return TypedResults.Json(new BulkSubscribeAppResponse([.. statuses]), BulkReplyJsonContext.Default.BulkSubscribeAppResponse);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Usage event {UsageEventId} was already counted")]

@@ -4,6 +4,7 @@ using DeepSeek.Dapr.Contracts;
 using DeepSeek.Dapr.Contracts.Events;
 using DeepSeek.Dapr.Contracts.Internal;
 using DeepSeek.Dapr.Contracts.OpenAi;
+using DeepSeek.Dapr.ServiceDefaults.Events;
 using DeepSeek.Dapr.Users.Accounts;
 using DeepSeek.Dapr.Users.Actors;
 using DeepSeek.Dapr.Users.Apis;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dapr.AspNetCore;
 
-namespace DeepSeek.Dapr.Users.Events;
+namespace DeepSeek.Dapr.ServiceDefaults.Events;
 
 /// <summary>The bulk subscriber's reply as daprd reads it: camelCase, statuses as the strings SUCCESS / RETRY / DROP.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]

@@ -2,15 +2,18 @@ using System.Text;
 using System.Text.Json;
 using DeepSeek.Dapr.Contracts.Events;
 using DeepSeek.Dapr.Contracts.Internal;
+using Microsoft.AspNetCore.Http;
 
-namespace DeepSeek.Dapr.Users.Events;
+namespace DeepSeek.Dapr.ServiceDefaults.Events;
 
 /// <summary>One entry of a bulk delivery: its usage event, or why it can never be charged.</summary>
 public sealed record BulkUsageEntry(string EntryId, UsageRecorded? Usage, string? Error);
 
 /// <summary>
-/// Reads a bulk delivery (<c>application/json</c>, so <c>UseCloudEvents</c> leaves it alone): each entry's event is a
-/// CloudEvent whose <c>data</c> (or <c>data_base64</c>) holds the usage, or the raw payload itself.
+/// Reads a bulk delivery of <c>usage-recorded</c> (<c>application/json</c>, so <c>UseCloudEvents</c> leaves it alone),
+/// for every subscriber of usage (users charges it, monitoring counts it): each entry's event is a CloudEvent whose
+/// <c>data</c> (or <c>data_base64</c>) holds the usage, or the raw payload itself. The envelope is camelCase
+/// (DAPR-CONTRACT.md §3.4), unlike the apps' snake_case HTTP JSON, so it is read here rather than bound.
 /// </summary>
 public static class BulkUsageReader
 {
@@ -69,10 +72,14 @@ public static class BulkUsageReader
         }
     }
 
-    /// <summary>The usage JSON inside a CloudEvent (<c>data</c> as JSON or as a string, or <c>data_base64</c>), or the raw payload.</summary>
+    /// <summary>
+    /// The usage JSON inside a CloudEvent (<c>data</c> as JSON or as a string, or <c>data_base64</c>), or the raw
+    /// payload. An envelope is recognised by those fields rather than by <c>specversion</c>: a usage event has neither,
+    /// so nothing is mistaken, and a sender that left out the CloudEvent attributes is still read.
+    /// </summary>
     private static byte[] Payload(JsonElement evt)
     {
-        if (evt.ValueKind == JsonValueKind.Object && evt.TryGetProperty("specversion", out _))
+        if (evt.ValueKind == JsonValueKind.Object)
         {
             if (evt.TryGetProperty("data_base64", out var base64) && base64.ValueKind == JsonValueKind.String)
             {
